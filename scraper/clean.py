@@ -1,0 +1,546 @@
+"""Page -> headline, byline, body: the article extractor (issue 3). Pure; never raises.
+
+Layers: per-source selectors, then structured data (JSON-LD, Open Graph, meta),
+then the article container found by scoring with lxml (text and link density,
+class/id hints, JSON-LD articleBody as a check), then cleaning of that container
+only with BeautifulSoup, using the rules in ``cleanrules``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from bs4 import BeautifulSoup, Tag
+from lxml import etree
+
+from scraper import cleanrules as rules
+from scraper.encoding import decode_html
+
+CLEANER_VERSION = "1"
+logger = logging.getLogger(__name__)
+
+PARA = "\ue000"  # paragraph boundary marker (private use, never in decoded text)
+BREAK = "\ue001"  # <br> marker
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SPACE_RE = re.compile(r"\s+")
+WORD_RE = re.compile(r"\w+")
+MAX_JSONLD_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """Per-source CSS overrides from the sources file."""
+
+    headline: str | None = None
+    body: str | None = None
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanPage:
+    headline: str = ""
+    byline: str = ""
+    body: str = ""
+    published: str = ""
+    modified: str = ""
+    canonical_url: str = ""
+    language: str = ""
+    blocked: str = ""
+
+
+@dataclass
+class Meta:
+    """What the page says about itself: meta tags, JSON-LD, <title>, <h1>."""
+
+    tags: dict[str, str] = field(default_factory=dict)
+    ld: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    h1: str = ""
+
+
+def clean_page(
+    html: bytes | str,
+    url: str = "",
+    *,
+    encoding: str | None = None,
+    selectors: Selectors | None = None,
+) -> CleanPage:
+    """Extract the article from one page. Never raises: bad input gives an empty page."""
+    try:
+        return _clean(html, url, encoding, selectors or Selectors())
+    except Exception as exc:  # a bad page must never crash a crawl (STYLE: Errors)
+        logger.warning("clean_page failed on %s: %r", url or "<page>", exc)
+        return CleanPage(blocked="empty")
+
+
+def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors) -> CleanPage:
+    text = to_text(html, encoding)
+    root = parse(text)
+    if root is None:
+        return CleanPage(blocked="empty")
+    meta = read_meta(root)
+    headline = find_headline(root, meta, url, sel)
+    byline = find_byline(root, meta)
+    strip_tags(root, rules.PRESCORE_REMOVED)
+    remove_selected(root, sel.remove)
+    container = pick_container(root, meta, sel)
+    body = extract_body(container, headline, byline) if container is not None else ""
+    return CleanPage(
+        headline=headline,
+        byline=byline,
+        body=body,
+        published=first(ld_str(meta.ld, "datePublished"), meta_value(meta, "published"),
+                         time_attr(root)),
+        modified=first(ld_str(meta.ld, "dateModified"), meta_value(meta, "modified")),
+        canonical_url=find_canonical(root, meta, url),
+        language=find_language(root, meta),
+        blocked=find_blocked(text, meta, body),
+    )
+
+
+# --- input ---------------------------------------------------------------------------
+
+def to_text(html: bytes | str, encoding: str | None) -> str:
+    """Decoded text with NULs and control characters gone; "" for binary data."""
+    text = decode_html(html, encoding) if isinstance(html, bytes) else html
+    head = text[:2048]
+    if head and sum(c < " " and c not in "\t\r\n" or c == "\ufffd" for c in head) > len(head) // 10:
+        return ""  # an image or other binary body, not a page
+    return CONTROL_RE.sub(" ", text.replace("\x00", ""))
+
+
+def parse(text: str) -> lxml.html.HtmlElement | None:
+    if not text.strip():
+        return None
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return root if isinstance(root, lxml.html.HtmlElement) else None
+
+
+def strip_tags(root: lxml.html.HtmlElement, tags: Iterable[str]) -> None:
+    etree.strip_elements(root, *tags, with_tail=False)
+
+
+def remove_selected(root: lxml.html.HtmlElement, css: Iterable[str]) -> None:
+    for selector in css:
+        for el in select(root, selector):
+            el.drop_tree()
+
+
+def select(root: lxml.html.HtmlElement, css: str) -> list[lxml.html.HtmlElement]:
+    from lxml.cssselect import CSSSelector  # cssselect comes with Scrapy (parsel)
+
+    try:
+        return [el for el in CSSSelector(css)(root) if el.getparent() is not None]
+    except Exception as exc:  # a bad selector in the sources file is a config problem
+        logger.warning("bad CSS selector %r: %r", css, exc)
+        return []
+
+
+# --- metadata ------------------------------------------------------------------------
+
+def read_meta(root: lxml.html.HtmlElement) -> Meta:
+    meta = Meta()
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop")
+               or el.get("http-equiv") or "").strip().lower()
+        content = squash(el.get("content") or "")
+        if key and content and key not in meta.tags:
+            meta.tags[key] = content
+    meta.ld = read_jsonld(root)
+    title = root.find(".//title")
+    meta.title = squash(title.text_content()) if title is not None else ""
+    h1 = root.find(".//h1")
+    meta.h1 = squash(h1.text_content()) if h1 is not None else ""
+    return meta
+
+
+def read_jsonld(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    """The first Article-like object in the page's JSON-LD ({} if none)."""
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        try:
+            data = json.loads(script.text, strict=False)
+        except ValueError:
+            continue
+        for obj in walk_json(data, 0):
+            types = obj.get("@type")
+            names = types if isinstance(types, list) else [types]
+            if any(str(t).lower() in rules.ARTICLE_TYPES for t in names) and (
+                    obj.get("headline") or obj.get("articleBody")):
+                return obj
+    return {}
+
+
+def walk_json(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > MAX_JSONLD_DEPTH:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from walk_json(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            yield from walk_json(data.get(key), depth + 1)
+
+
+def ld_str(ld: dict[str, Any], key: str) -> str:
+    value = ld.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return squash(value) if isinstance(value, str) else ""
+
+
+def meta_value(meta: Meta, kind: str) -> str:
+    keys = {
+        "published": ("article:published_time", "datepublished", "og:published_time",
+                      "pubdate", "publishdate", "date", "dc.date.issued", "sailthru.date"),
+        "modified": ("article:modified_time", "datemodified", "og:updated_time",
+                     "last-modified", "dc.date.modified"),
+        "author": ("author", "article:author", "byl", "dc.creator", "sailthru.author",
+                   "parsely-author"),
+    }[kind]
+    return first(*(meta.tags.get(k, "") for k in keys))
+
+
+def time_attr(root: lxml.html.HtmlElement) -> str:
+    for el in root.iter("time"):
+        if el.get("datetime"):
+            return squash(el.get("datetime") or "")
+    return ""
+
+
+def find_headline(root: lxml.html.HtmlElement, meta: Meta, url: str, sel: Selectors) -> str:
+    if sel.headline:
+        found = select(root, sel.headline)
+        if found:
+            return squash(found[0].text_content())
+    raw = first(meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.h1, meta.title)
+    return strip_site_name(raw, meta, url)
+
+
+def strip_site_name(title: str, meta: Meta, url: str) -> str:
+    """Drop " | Site" style suffixes (or prefixes) naming the site."""
+    site = meta.tags.get("og:site_name", "").lower()
+    host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "").split(".")[0]
+    for sep in rules.TITLE_SEPARATORS:
+        head, _, tail = title.rpartition(sep)
+        if head and is_site_name(tail, site, host, meta.title):
+            return strip_site_name(head.strip(), meta, url)
+        tail, _, rest = title.partition(sep)
+        if rest and is_site_name(tail, site, host, ""):
+            return rest.strip()
+    return title
+
+
+def is_site_name(part: str, site: str, host: str, page_title: str) -> bool:
+    part_l = part.strip().lower()
+    letters = re.sub(r"\W", "", part_l)
+    return bool(part_l) and (
+        part_l == site or (bool(host) and letters == host.lower())
+        or (len(letters) > 0 and letters == re.sub(r"\W", "", site))
+        or (len(part_l) < 40 and page_title.lower().endswith(part_l) and page_title != part)
+    )
+
+
+def find_byline(root: lxml.html.HtmlElement, meta: Meta) -> str:
+    names = ld_authors(meta.ld.get("author"))
+    raw = ", ".join(names) if names else meta_value(meta, "author")
+    if not raw or raw.startswith("http"):
+        raw = byline_element(root)
+    return re.sub(r"^(?:by|from)\s+", "", raw, flags=re.I).strip(" ,|")
+
+
+def ld_authors(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items[:10]:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, list):
+            name = " ".join(str(n) for n in name)
+        if isinstance(name, str) and squash(name) and not name.startswith("http"):
+            names.append(squash(name))
+    return list(dict.fromkeys(names))
+
+
+def byline_element(root: lxml.html.HtmlElement) -> str:
+    xpath = ("//a[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class, 'byline')]"
+             " | //*[contains(@class, 'author-name')]")
+    for el in root.xpath(xpath):
+        text = squash(el.text_content())
+        if 0 < len(text) < rules.BYLINE_MAX_CHARS:
+            return text
+    return ""
+
+
+def find_canonical(root: lxml.html.HtmlElement, meta: Meta, url: str) -> str:
+    for el in root.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+            return urljoin(url, (el.get("href") or "").strip())
+    og = meta.tags.get("og:url", "")
+    return urljoin(url, og) if og else ""
+
+
+def find_language(root: lxml.html.HtmlElement, meta: Meta) -> str:
+    lang = root.get("lang") or root.get("xml:lang") or ""
+    locale = meta.tags.get("og:locale", "").replace("_", "-")
+    return squash(first(lang, locale, meta.tags.get("content-language", "")))
+
+
+def find_blocked(text: str, meta: Meta, body: str) -> str:
+    words = len(WORD_RE.findall(body))
+    if rules.CHALLENGE_RE.search(text[:200_000]) and words < rules.BLOCKED_MAX_WORDS:
+        return "bot-challenge"
+    if words >= rules.BLOCKED_MAX_WORDS:
+        return ""
+    if rules.CONSENT_RE.search(text[:300_000]):
+        return "consent"
+    if rules.PAYWALL_RE.search(text[:300_000]):
+        return "paywall"
+    return "" if body else "empty"
+
+
+# --- container -----------------------------------------------------------------------
+
+def pick_container(
+    root: lxml.html.HtmlElement, meta: Meta, sel: Selectors
+) -> list[lxml.html.HtmlElement] | None:
+    """The element(s) holding the story: selector, else scoring checked by JSON-LD."""
+    if sel.body:
+        found = select(root, sel.body)
+        if found:
+            return found
+    scores = score_elements(root)
+    if not scores:
+        body = root.find("body")
+        return [body] if body is not None else None
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    top = ranked[0]
+    ld_body = ld_str(meta.ld, "articleBody") or microdata_body(root)
+    if len(WORD_RE.findall(ld_body)) >= 50:
+        matched = best_match(ranked[:8], ld_body)
+        if matched is not None:
+            return [matched]
+    return with_siblings(top, scores)
+
+
+def microdata_body(root: lxml.html.HtmlElement) -> str:
+    found = root.xpath("//*[@itemprop='articleBody']")
+    return squash(found[0].text_content()) if found else ""
+
+
+def score_elements(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, float]:
+    """Readability-style scores: each paragraph feeds its parent and grandparent."""
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for el in root.iter(*rules.SCORED_TAGS, "div"):
+        text = own_text(el) if el.tag == "div" else el.text_content()
+        length = len(text.strip())
+        if length < 25:
+            continue
+        points = 1 + text.count(",") + min(length / 100, 3)
+        for depth, parent in enumerate(ancestors(el, 2)):
+            if parent not in scores:
+                scores[parent] = initial_score(parent)
+            scores[parent] += points / (1 + depth)
+    for el in scores:
+        scores[el] *= 1 - link_density(el)
+    return scores
+
+
+def own_text(el: lxml.html.HtmlElement) -> str:
+    """Text directly in a div (not in child blocks): the div-as-paragraph case."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag in rules.BLOCK_TAGS:
+            return ""
+        parts.append(child.text_content() + (child.tail or ""))
+    return "".join(parts)
+
+
+def ancestors(el: lxml.html.HtmlElement, n: int) -> Iterator[lxml.html.HtmlElement]:
+    parent = el.getparent()
+    for _ in range(n):
+        if parent is None or parent.tag in ("html", "body"):
+            return
+        yield parent
+        parent = parent.getparent()
+
+
+def initial_score(el: lxml.html.HtmlElement) -> float:
+    tag_points = {"article": 10, "main": 5, "div": 5, "section": 3, "pre": 3, "td": 3,
+                  "blockquote": 3, "ul": -3, "ol": -3, "li": -3, "form": -3}
+    return tag_points.get(str(el.tag), 0) + class_weight(el)
+
+
+def class_weight(el: lxml.html.HtmlElement) -> float:
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    weight = 0.0
+    if rules.NEGATIVE_RE.search(names):
+        weight -= 25
+    if rules.POSITIVE_RE.search(names):
+        weight += 25
+    if rules.BODY_HINT_RE.search(names) or (el.get("itemprop") or "") == "articleBody":
+        weight += 25
+    return weight
+
+
+def link_density(el: lxml.html.HtmlElement) -> float:
+    total = len(el.text_content())
+    if not total:
+        return 0.0
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return min(1.0, linked / total)
+
+
+def best_match(
+    candidates: list[lxml.html.HtmlElement], reference: str
+) -> lxml.html.HtmlElement | None:
+    """The candidate (or an ancestor) whose words best match JSON-LD articleBody."""
+    ref = Counter(w.lower() for w in WORD_RE.findall(reference))
+    best, best_f1 = None, 0.6
+    seen: set[lxml.html.HtmlElement] = set()
+    for cand in candidates:
+        for el in [cand, *ancestors(cand, 3)]:
+            if el in seen:
+                continue
+            seen.add(el)
+            f1 = overlap_f1(ref, Counter(w.lower() for w in WORD_RE.findall(el.text_content())))
+            if f1 > best_f1:
+                best, best_f1 = el, f1
+    return best
+
+
+def overlap_f1(ref: Counter[str], got: Counter[str]) -> float:
+    common = sum((ref & got).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(got.values()), common / sum(ref.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def with_siblings(
+    top: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+) -> list[lxml.html.HtmlElement]:
+    """Readability's sibling rule: related blocks next to the winner join it."""
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    threshold = max(10.0, scores[top] * 0.2)
+    top_names = top.get("class")
+    chosen = []
+    for sib in parent:
+        bonus = scores[top] * 0.2 if top_names and sib.get("class") == top_names else 0
+        if sib is top or scores.get(sib, -1e9) + bonus >= threshold or is_loose_paragraph(sib):
+            chosen.append(sib)
+    return chosen
+
+
+def is_loose_paragraph(el: lxml.html.HtmlElement) -> bool:
+    if el.tag != "p":
+        return False
+    text = squash(el.text_content())
+    density = link_density(el)
+    return (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0
+                                                  and bool(re.search(r"\.( |$)", text)))
+
+
+# --- body ----------------------------------------------------------------------------
+
+def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: str) -> str:
+    fragment = "".join(lxml.html.tostring(el, encoding="unicode", with_tail=False)
+                       for el in elements if el.tag is not etree.Comment)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # bs4 locator/XML warnings on odd fragments
+        soup = BeautifulSoup(f"<div>{fragment}</div>", "lxml")
+    clean_soup(soup)
+    return "\n\n".join(keep_paragraphs(soup_paragraphs(soup), headline, byline))
+
+
+def clean_soup(soup: BeautifulSoup) -> None:
+    total = len(soup.get_text())
+    for tag in soup.find_all(rules.REMOVED_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for tag in soup.find_all(is_noise_tag):
+        if not tag.decomposed and len(tag.get_text()) < 0.5 * total:
+            tag.decompose()
+    for tag in soup.find_all(["p", "li", "ul", "ol", "div", "section", "table", "h2",
+                              "h3", "h4"]):
+        if not tag.decomposed and is_link_block(tag):
+            tag.decompose()
+    for tag in soup.find_all(rules.UNWRAPPED_TAGS):
+        tag.unwrap()
+
+
+def is_noise_tag(tag: Tag) -> bool:
+    classes = tag.get("class")
+    names = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    names = f"{names} {tag.get('id') or ''}"
+    if tag.name in ("html", "body"):
+        return False
+    if tag.get("aria-hidden") == "true" or tag.has_attr("hidden"):
+        return True
+    if tag.get("role") in ("navigation", "complementary", "banner", "contentinfo", "dialog"):
+        return True
+    style = str(tag.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or bool(names.strip() and rules.NOISE_RE.search(names))
+
+
+def is_link_block(tag: Tag) -> bool:
+    text = SPACE_RE.sub(" ", tag.get_text()).strip()
+    if not text:
+        return False
+    linked = sum(len(SPACE_RE.sub(" ", a.get_text()).strip()) for a in tag.find_all("a"))
+    return linked / len(text) > 0.6 and (tag.name != "p" or len(text) < 300)
+
+
+def soup_paragraphs(soup: BeautifulSoup) -> list[str]:
+    for br in soup.find_all("br"):
+        br.replace_with(BREAK)
+    for tag in soup.find_all(rules.BLOCK_TAGS | rules.HEADING_TAGS):
+        tag.insert_before(PARA)
+        tag.insert_after(PARA)
+    text = SPACE_RE.sub(" ", soup.get_text())
+    text = re.sub(f"(?: ?{BREAK} ?){{2,}}", PARA, text).replace(BREAK, " ")
+    return [p.strip() for p in text.split(PARA) if p.strip()]
+
+
+def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[str]:
+    previous = ""
+    skip = {headline.lower(), byline.lower(), f"by {byline}".lower()}
+    for para in paras:
+        if para == previous or para.lower() in skip or is_noise_text(para):
+            continue
+        previous = para
+        yield para
+
+
+def is_noise_text(para: str) -> bool:
+    if rules.NOISE_TEXT_RE.fullmatch(para):
+        return True
+    if len(para) <= rules.TEASER_MAX_CHARS and rules.TEASER_RE.fullmatch(para):
+        return True
+    return len(para) <= rules.BYLINE_MAX_CHARS and bool(rules.BYLINE_LINE_RE.fullmatch(para))
+
+
+# --- small helpers -------------------------------------------------------------------
+
+def squash(text: str) -> str:
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def first(*values: str) -> str:
+    return next((v for v in values if v), "")

@@ -1,0 +1,158 @@
+"""Rules for clean.py, as data: tag lists, class/id patterns, text patterns.
+
+The two tag lists follow trafilatura's ``settings.py`` (MANUALLY_CLEANED and
+MANUALLY_STRIPPED). Class/id weights follow readability. Patterns are general
+news-page furniture, never keyed to one site (issue 3).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Removed together with their content.
+REMOVED_TAGS: tuple[str, ...] = (
+    "aside", "embed", "footer", "form", "head", "iframe", "menu", "object", "script",
+    "applet", "audio", "canvas", "figure", "figcaption", "map", "picture", "svg", "video",
+    "area", "blink", "button", "datalist", "dialog", "frame", "frameset", "fieldset",
+    "link", "input", "label", "legend", "marquee", "math", "menuitem", "nav", "noscript",
+    "optgroup", "option", "output", "param", "progress", "rp", "rt", "rtc", "select",
+    "source", "style", "track", "textarea", "use", "template", "header", "meta",
+    "noembed", "amp-ad", "amp-analytics", "amp-social-share",
+)
+# Dropped before scoring too: they are never article text.
+PRESCORE_REMOVED: tuple[str, ...] = (
+    "script", "style", "noscript", "iframe", "svg", "form", "nav", "button", "select",
+    "textarea", "template", "object", "embed", "canvas", "video", "audio", "aside",
+    "footer", "figure", "menu", "dialog",
+)
+# Unwrapped: the tag goes, its text stays.
+UNWRAPPED_TAGS: tuple[str, ...] = (
+    "abbr", "acronym", "address", "bdi", "bdo", "big", "cite", "data", "dfn", "font",
+    "hgroup", "img", "ins", "mark", "ruby", "small", "tbody", "tfoot", "thead", "center",
+)
+# Each of these starts its own paragraph.
+BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li",
+     "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "caption", "hr",
+     "details", "summary", "body", "html", "figure", "address"}
+)
+# Elements whose text counts as one scoring unit (readability's "paragraphs").
+SCORED_TAGS: tuple[str, ...] = ("p", "pre", "td", "blockquote", "li", "h2", "h3")
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+POSITIVE_RE = re.compile(
+    r"article|body|content|entry|hentry|main|post|text|blog|story|prose|paywall|"
+    r"rich-?text|permalink",
+    re.I,
+)
+NEGATIVE_RE = re.compile(
+    r"comment|com-|contact|foot|footnote|masthead|media|meta|outbrain|taboola|promo|"
+    r"related|scroll|shoutbox|sidebar|sponsor|shopping|tags|tool|widget|recirc|"
+    r"newsletter|share|social|popular|trending|teaser|card|rail|nav|menu|header|banner",
+    re.I,
+)
+# Class/id word patterns of page furniture; an element matching one is dropped
+# from the chosen container (unless it holds most of the container's text).
+NOISE_RE = re.compile(
+    r"(?:^|[-_\s])(?:"
+    r"share|sharing|sharebar|social|related|recommend\w*|newsletter|subscri\w*|signup|"
+    r"promo\w*|advert\w*|ads?|ad-?slot|ad-?unit|adsense|dfp|gpt|sponsor\w*|comments?|"
+    r"disqus|cookie\w*|consent|gdpr|popup|modal|overlay|sidebar|widget|breadcrumbs?|"
+    r"tags?|taglist|keywords|byline|bylines|authors?|author-?bio|bio|contributor|"
+    r"caption|credits?|copyright|footer|nav|navigation|menu|toolbar|print|"
+    r"most-?popular|popular|trending|outbrain|taboola|read-?more|more-?stories|"
+    r"read-?also|see-?also|also-?read|teaser|rail|skip|hidden|visually-?hidden|sr-only|"
+    r"screen-?reader\w*|timestamp|dateline|date|published|updated|pagination|pager|"
+    r"banner|login|register|rating|reactions?|emoji|icons?|btn|button|tools|"
+    r"follow|signature|disclaimer|inline-?(?:link|promo|related)|embed|video|player|"
+    r"gallery|slideshow|carousel|image|photo|media|figure|thumbnail|meta|info-?box|"
+    r"kicker|eyebrow|headline|title|heading|breaking|alert|toast|paywall-?prompt|"
+    r"stat|counter|views|rss|feed|next|prev|previous|print-?only|noprint"
+    r")(?:$|[-_\s])",
+    re.I,
+)
+# Containers whose class/id say "this is the story", used in scoring.
+BODY_HINT_RE = re.compile(
+    r"article-?body|articlebody|story-?body|post-?content|entry-?content|post-?body|"
+    r"article-?content|story-?content|article-?text|body-?text|main-?content|"
+    r"news-?text|content-?body|td-post-content|rich-?text|article__body|c-entry",
+    re.I,
+)
+
+_RELATIVE = r"(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A paragraph that matches one of these in full is furniture, not text.
+NOISE_TEXT_RE = re.compile(
+    r"(?:"
+    rf"\d+\s*(?:min|mins|minutes?)\.?\s*(?:read|reading|listen)(?:\s*time)?|"
+    rf"(?:reading time|read time)\s*:?\s*\d+\s*(?:min|mins|minutes?)|"
+    rf"(?:updated|posted|published|last updated)?\s*:?\s*(?:about\s+)?"
+    rf"(?:\d+|an?|one)\s*{_RELATIVE}\s*ago|just now|"
+    r"(?:show|read|load|see|view)\s+(?:more|less|all|full)(?:\s+\w+)?|"
+    r"advertisement|advertising|sponsored(?: content)?|ad|"
+    r"(?:share|tweet|email|print|pin|save|copy link|comment)(?:\s+(?:this|on|via)\s+\w+)?"
+    r"(?:\s+(?:article|story|page|link))?|"
+    r"[\d,.]+\s*[km]?\s*(?:comments?|views?|shares?|reads?|likes?|responses?)|"
+    r"(?:comments?|views?|shares?)\s*:?\s*\(?[\d,.]+\s*[km]?\)?|"
+    r"(?:follow|like) us on .{0,80}|"
+    r"(?:©|\(c\)|copyright)\s*\d{4}.{0,150}|all rights reserved\.?|"
+    rf"(?:(?:published|updated|posted|last updated)\s*(?:on)?\s*:?\s*)?"
+    rf"(?:\w+day,?\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+    rf"\s+\d{{4}}(?:,?\s*(?:at\s*)?\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm|a\.m\.|p\.m\.)?\s*\w{{0,4}})?|"
+    r"(?:published|updated|posted|last updated)\s*:?.{0,60}"
+    r")[.!]?",
+    re.I,
+)
+# Teasers and calls to action, when the paragraph is short.
+TEASER_RE = re.compile(
+    r"(?:related(?:\s+(?:stories|articles|content|coverage|links|news|reading))?|"
+    r"more (?:stories|articles|news|coverage|from|on)\b[^:]{0,60}|"
+    r"read (?:also|more|next)|see also|also read|also see|recommended(?: for you)?|"
+    r"you (?:may|might) (?:also )?like|don'?t miss|watch|listen|click here|"
+    r"(?:sign up|subscribe)\b.{0,200}(?:newsletter|inbox|email|updates)|"
+    r"get (?:the|our) .{0,60}newsletter|"
+    r"(?:photo|image|picture|illustration|video|graphic)s?\s*(?:credit|courtesy|by)?\s*:)"
+    r"\s*:?.*",
+    re.I | re.S,
+)
+TEASER_MAX_CHARS = 220
+BYLINE_LINE_RE = re.compile(
+    r"(?:By|BY|Por|Von|Par)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|,|de|van|von))*"
+    r"(?:\s*[,|/-]\s*[\w .'’&-]{0,60})?"
+)
+BYLINE_MAX_CHARS = 100
+
+# Blocked pages: matched against the raw page (challenge) or its text.
+CHALLENGE_RE = re.compile(
+    r"<title>\s*(?:just a moment\.\.\.|attention required!? \| cloudflare|"
+    r"checking your browser|ddos-guard|access denied|please verify you are a human|"
+    r"are you a robot\??|pardon our interruption|security check)|"
+    r"cf-browser-verification|challenge-platform|cf_chl_opt|_cf_chl|"
+    r"captcha-delivery\.com|px-captcha|perimeterx|"
+    r"enable javascript and cookies to continue",
+    re.I,
+)
+CONSENT_RE = re.compile(
+    r"before you continue|we value your privacy|cookie (?:consent|settings|preferences)|"
+    r"(?:accept|agree|reject)(?: all)?(?: cookies)?\b.{0,40}(?:cookies|consent|continue)|"
+    r"we use cookies|manage (?:your )?(?:cookie|privacy) (?:settings|preferences|choices)|"
+    r"consent\.(?:yahoo|google)|gdpr consent",
+    re.I,
+)
+PAYWALL_RE = re.compile(
+    r"subscribe (?:now )?to (?:continue|keep) reading|to continue reading|"
+    r"already a subscriber|subscribers only|for subscribers|exclusive to subscribers|"
+    r"this (?:article|story|content) is (?:only )?(?:available|reserved) (?:to|for) "
+    r"(?:subscribers|members)|sign in to (?:read|continue)|premium (?:article|content)|"
+    r"become a (?:subscriber|member) to read|unlock (?:this|full) (?:article|story)|"
+    r"isAccessibleForFree\W+false",
+    re.I,
+)
+BLOCKED_MAX_WORDS = 120
+
+ARTICLE_TYPES = frozenset(
+    {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+     "socialmediaposting", "report", "scholarlyarticle", "techarticle", "webpage"}
+)
+TITLE_SEPARATORS: tuple[str, ...] = (" | ", " - ", " — ", " – ", " :: ", " · ", " • ", " « ", " » ")
