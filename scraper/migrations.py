@@ -1,0 +1,122 @@
+"""The archive's schema: one function per change, applied in order on open.
+
+The schema is the single source of truth for the CLI, the crawler and the
+Datasette review pages: views defined here are what the review pages read.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("stet")
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    db.table("articles").create(
+        {
+            "id": int, "url": str, "source": str, "first_seen": str, "last_checked": str,
+            "last_changed": str, "next_check": str, "state": str, "current_version": int,
+            "etag": str, "last_modified": str,
+        },
+        pk="id", not_null={"url"}, defaults={"state": "active"},
+    )
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["source", "next_check"])
+    db.table("raw_pages").create(
+        {"hash": str, "compression": str, "size": int, "content": bytes}, pk="hash"
+    )
+    db.table("versions").create(
+        {
+            "id": int, "article_id": int, "version": int, "fetched_at": str,
+            "headline": str, "byline": str, "body": str,
+            "text_hash": str, "raw_hash": str, "published": str, "modified": str,
+            "canonical_url": str, "language": str, "cleaner_version": str,
+            "quarantined": int, "health": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("raw_hash", "raw_pages", "hash")],
+        defaults={"quarantined": 0},
+    )
+    db.table("versions").create_index(["article_id", "version"], unique=True)
+    db.table("versions").create_index(["fetched_at"])
+    db.table("versions").create_index(["article_id", "text_hash"])
+    _create_fetches_and_events(db)
+
+
+def _create_fetches_and_events(db: Database) -> None:
+    db.table("fetches").create(
+        {
+            "id": int, "article_id": int, "url": str, "fetched_at": str, "status": int,
+            "outcome": str, "error": str, "source": str, "version": int,
+        },
+        pk="id", foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("fetches").create_index(["article_id"])
+    db.table("fetches").create_index(["fetched_at"])
+    db.table("fetches").create_index(["outcome"])
+    db.table("url_aliases").create(
+        {"url": str, "article_id": int, "seen_at": str, "reason": str},
+        pk="url", foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("events").create(
+        {"id": int, "article_id": int, "at": str, "kind": str, "version": int, "detail": str},
+        pk="id", foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("events").create_index(["article_id"])
+    db.table("events").create_index(["kind", "at"])
+
+
+@migrations()
+def m002_diff_summary(db: Database) -> None:
+    """What each version changed against the text it replaced (issue 4's labels)."""
+    db.table("versions").add_column("diff_from", int)
+    for column in ("words_added", "words_removed", "paragraphs_added", "paragraphs_removed",
+                   "paragraphs_changed", "paragraphs_moved", "headline_changed",
+                   "byline_changed"):
+        db.table("versions").add_column(column, int)
+    db.table("versions").add_column("labels", str)
+    db.table("version_labels").create(
+        {"version_id": int, "label": str}, pk=("version_id", "label"),
+        foreign_keys=[("version_id", "versions", "id")],
+    )
+    db.table("version_labels").create_index(["label"])
+
+
+@migrations()
+def m003_views(db: Database) -> None:
+    """Views for people: every revision beside the text it replaced."""
+    db.create_view("revisions", REVISIONS_VIEW, replace=True)
+
+
+REVISIONS_VIEW = """
+select
+  versions.id as version_id,
+  articles.id as article_id,
+  articles.url,
+  articles.source,
+  versions.version,
+  versions.fetched_at,
+  versions.headline,
+  versions.byline,
+  versions.labels,
+  versions.words_added,
+  versions.words_removed,
+  versions.quarantined,
+  versions.health,
+  previous.version as previous_version,
+  previous.headline as previous_headline,
+  previous.byline as previous_byline,
+  previous.body as previous_body,
+  versions.body
+from versions
+join articles on articles.id = versions.article_id
+left join versions as previous
+  on previous.article_id = versions.article_id and previous.version = versions.diff_from
+"""
+
+
+def migrate(db: Database) -> None:
+    """Bring the archive's schema up to date."""
+    migrations.apply(db)

@@ -1,0 +1,402 @@
+"""The archive: articles, their versions, every fetch, and events, with sqlite-utils.
+
+This is the only module that writes SQL. Each page is saved in one IMMEDIATE
+transaction, so a version is never half-written and two writers wait for each
+other (busy timeout) instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from scraper.clean import CLEANER_VERSION, CleanPage
+from scraper.diff import Text, summarize
+from scraper.errors import ArchiveError
+from scraper.items import FetchItem, PageItem
+from scraper.migrations import migrate
+from scraper.normalize import text_hash, word_count
+from scraper.revisit import DEFAULT_POLICY, RevisitPolicy
+from scraper.timeutil import iso, normalize_iso, parse_iso, utcnow
+
+BUSY_TIMEOUT_MS = 60_000
+COLLAPSE_MIN_WORDS = 60  # a body this long that loses more than half at once is suspect
+COLLAPSE_RATIO = 0.5
+SUMMARY_COLUMNS = ("words_added", "words_removed", "paragraphs_added", "paragraphs_removed",
+                   "paragraphs_changed", "paragraphs_moved", "headline_changed", "byline_changed")
+
+
+@dataclass(frozen=True)
+class DueArticle:
+    url: str
+    etag: str
+    last_modified: str
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    url: str
+    source: str
+    first_seen: str
+    last_checked: str
+    last_changed: str
+    next_check: str | None
+    state: str
+    current_version: int | None
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    article_id: int
+    version: int
+    fetched_at: str
+    headline: str
+    byline: str
+    body: str
+    modified: str
+    labels: tuple[str, ...]
+    quarantined: bool
+    health: str
+    diff_from: int | None
+
+    def text(self) -> Text:
+        return Text(headline=self.headline, byline=self.byline, body=self.body,
+                    modified=self.modified or "")
+
+
+def open_database(path: str | Path) -> Database:
+    """A sqlite-utils Database on path, in WAL mode with a long busy timeout."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ArchiveError(f"cannot open archive {path}: folder {path.parent} does not exist")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = Database(conn)
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        migrate(db)
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"cannot open archive {path}: {error}") from None
+    return db
+
+
+class Archive:
+    """Read and write one archive file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.db = open_database(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Database]:
+        """One IMMEDIATE transaction: takes the write lock up front, waits when busy."""
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.conn.execute("COMMIT")
+
+    # -- reading ---------------------------------------------------------------
+
+    def due_articles(self, source: str, now: datetime, *, everything: bool = False) -> list[
+            DueArticle]:
+        """Known articles of a source whose next check has come (all of them with everything)."""
+        where = "source = ?" if everything else "source = ? and next_check <= ?"
+        params = [source] if everything else [source, iso(now)]
+        rows = self.db.execute(
+            f"select url, etag, last_modified from articles where {where} order by next_check",
+            params,
+        ).fetchall()
+        return [DueArticle(url, etag or "", last_modified or "") for url, etag, last_modified in rows]
+
+    def known_urls(self, source: str) -> set[str]:
+        """Every URL the source already has: articles, their aliases, and non-articles."""
+        sql = """
+            select url from articles where source = :s
+            union select url_aliases.url from url_aliases
+              join articles on articles.id = url_aliases.article_id where articles.source = :s
+            union select url from fetches
+              where source = :s and article_id is null and outcome = 'skipped'
+        """
+        return {row[0] for row in self.db.execute(sql, {"s": source}).fetchall()}
+
+    def find_article(self, ref: str | int) -> Article | None:
+        """An article by id, URL or alias URL."""
+        text = str(ref).strip()
+        if text.isdigit():
+            row = self.db.execute("select * from articles where id = ?", [int(text)]).fetchone()
+        else:
+            article_id = self._article_id(text)
+            row = None if article_id is None else self.db.execute(
+                "select * from articles where id = ?", [article_id]).fetchone()
+        return None if row is None else _article(row, self._columns("articles"))
+
+    def versions(self, article_id: int) -> list[Version]:
+        cursor = self.db.execute(
+            "select * from versions where article_id = ? order by version", [article_id])
+        columns = [d[0] for d in cursor.description]
+        return [_version(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+
+    def raw_html(self, raw_hash: str) -> bytes | None:
+        row = self.db.execute("select content from raw_pages where hash = ?", [raw_hash]).fetchone()
+        return None if row is None else zlib.decompress(row[0])
+
+    def _columns(self, table: str) -> list[str]:
+        return [c.name for c in self.db.table(table).columns]
+
+    def _article_id(self, url: str) -> int | None:
+        row = self.db.execute(
+            "select id from articles where url = ? union all "
+            "select article_id from url_aliases where url = ? limit 1", [url, url]).fetchone()
+        return None if row is None else int(row[0])
+
+    # -- writing ---------------------------------------------------------------
+
+    def save_page(self, item: PageItem, page: CleanPage,
+                  policy: RevisitPolicy = DEFAULT_POLICY) -> str:
+        """Store one fetched article page; returns the fetch outcome."""
+        fetched_at = normalize_iso(item.fetched_at)
+        with self._write() as db:
+            article_id = self._resolve_article(db, item, fetched_at)
+            if article_id is None:
+                return self._save_first(db, item, page, fetched_at, policy)
+            outcome, version = self._save_revisit(db, article_id, item, page, fetched_at, policy)
+            self._insert_fetch(db, item.url, item.source, fetched_at, item.status, outcome,
+                               article_id=article_id, version=version,
+                               error=_health_error(page) if outcome == "error" else None)
+            return outcome
+
+    def save_fetch(self, item: FetchItem, policy: RevisitPolicy = DEFAULT_POLICY) -> str:
+        """Store a fetch that brought no page to clean (304, 404/410, error, skip)."""
+        fetched_at = normalize_iso(item.fetched_at)
+        with self._write() as db:
+            article_id = self._article_id(item.url)
+            article = None if article_id is None else self.find_article(article_id)
+            outcome = item.outcome
+            if outcome == "gone" and (article is None or article.current_version is None):
+                outcome = "error"
+            if article is not None:
+                self._after_fetch(db, article, outcome, fetched_at, policy)
+            error = item.error or (f"HTTP {item.status}" if outcome == "error" and item.status
+                                   else None)
+            self._insert_fetch(db, item.url, item.source, fetched_at, item.status, outcome,
+                               article_id=article_id, error=error)
+            return outcome
+
+    def _after_fetch(self, db: Database, article: Article, outcome: str, fetched_at: str,
+                     policy: RevisitPolicy) -> None:
+        changes: dict[str, Any] = {"last_checked": fetched_at}
+        if outcome == "gone" and article.state != "gone":
+            changes["state"] = "gone"
+            self._event(db, article.id, fetched_at, "gone", article.current_version, {})
+        changes["next_check"] = _next_check(article.last_changed, fetched_at, policy)
+        db.table("articles").update(article.id, changes)
+
+    def _resolve_article(self, db: Database, item: PageItem, fetched_at: str) -> int | None:
+        """The article this page belongs to, following a redirect from requested_url."""
+        article_id = self._article_id(item.url)
+        moved_from = item.requested_url if item.requested_url not in ("", item.url) else ""
+        if not moved_from:
+            return article_id
+        old_id = self._article_id(moved_from)
+        if article_id is None and old_id is not None:
+            db.table("articles").update(old_id, {"url": item.url})
+            self._event(db, old_id, fetched_at, "redirect", None,
+                        {"from": moved_from, "to": item.url})
+            article_id = old_id
+        owner = db.execute("select id from articles where url = ?", [moved_from]).fetchone()
+        if article_id is not None and owner is None:
+            db.table("url_aliases").upsert({"url": moved_from, "article_id": article_id,
+                                            "seen_at": fetched_at, "reason": "redirect"},
+                                           pk="url")
+        return article_id
+
+    def _save_first(self, db: Database, item: PageItem, page: CleanPage, fetched_at: str,
+                    policy: RevisitPolicy) -> str:
+        if not page.body or page.blocked:
+            self._insert_fetch(db, item.url, item.source, fetched_at, item.status, "error",
+                               error=_health_error(page))
+            return "error"
+        article_id = db.table("articles").insert({
+            "url": item.url, "source": item.source, "first_seen": fetched_at,
+            "last_checked": fetched_at, "last_changed": fetched_at, "state": "active",
+            "next_check": _next_check(fetched_at, fetched_at, policy),
+            "etag": item.etag, "last_modified": item.last_modified,
+        }).last_pk
+        if item.requested_url and item.requested_url != item.url:
+            db.table("url_aliases").insert({"url": item.requested_url, "article_id": article_id,
+                                            "seen_at": fetched_at, "reason": "redirect"},
+                                           ignore=True)
+        self._insert_version(db, article_id, 1, item, page, fetched_at, None, "")
+        db.table("articles").update(article_id, {"current_version": 1})
+        self._insert_fetch(db, item.url, item.source, fetched_at, item.status, "new",
+                           article_id=article_id, version=1)
+        return "new"
+
+    def _save_revisit(self, db: Database, article_id: int, item: PageItem, page: CleanPage,
+                      fetched_at: str, policy: RevisitPolicy) -> tuple[str, int | None]:
+        article = self.find_article(article_id)
+        assert article is not None
+        versions = self.versions(article_id)
+        current = next((v for v in versions if v.version == article.current_version), None)
+        changes: dict[str, Any] = {"last_checked": fetched_at}
+        if article.state == "gone":
+            changes["state"] = "active"
+            self._event(db, article_id, fetched_at, "returned", article.current_version, {})
+        outcome, number = self._place_text(db, article, versions, current, item, page, fetched_at)
+        accepted = number is not None and self._accepted(db, article_id, number)
+        if outcome == "changed":
+            changes["last_changed"] = fetched_at
+        if accepted and outcome == "changed":
+            changes["current_version"] = number
+        if accepted:  # validators of a quarantined or broken page would hide its fix behind 304
+            changes.update(etag=item.etag, last_modified=item.last_modified)
+        last_changed = changes.get("last_changed", article.last_changed)
+        changes["next_check"] = _next_check(last_changed, fetched_at, policy)
+        db.table("articles").update(article_id, changes)
+        return outcome, number
+
+    def _place_text(self, db: Database, article: Article, versions: list[Version],
+                    current: Version | None, item: PageItem, page: CleanPage,
+                    fetched_at: str) -> tuple[str, int | None]:
+        """Decide what the fetched text is: unchanged, a return, a confirmation or new."""
+        new_hash = text_hash(page.headline, page.byline, page.body)
+        if current is not None and _hash_of(current) == new_hash:
+            return "unchanged", current.version
+        if not page.body or page.blocked:
+            return "error", None
+        seen = next((v for v in reversed(versions) if _hash_of(v) == new_hash), None)
+        if seen is not None and seen.quarantined:
+            db.execute("update versions set quarantined = 0 where id = ?", [seen.id])
+            self._event(db, article.id, fetched_at, "confirmed", seen.version, {})
+            return "changed", seen.version
+        if seen is not None:
+            self._event(db, article.id, fetched_at, "flip-flop", seen.version,
+                        {"from": article.current_version, "to": seen.version})
+            return "changed", seen.version
+        number = (versions[-1].version if versions else 0) + 1
+        health = _health(current, page)
+        self._insert_version(db, article.id, number, item, page, fetched_at, current, health,
+                             earlier=versions)
+        if health:
+            self._event(db, article.id, fetched_at, "quarantined", number, {"health": health})
+        return "changed", number
+
+    def _accepted(self, db: Database, article_id: int, number: int) -> bool:
+        row = db.execute("select quarantined from versions where article_id = ? and version = ?",
+                         [article_id, number]).fetchone()
+        return row is not None and not row[0]
+
+    def _insert_version(self, db: Database, article_id: int, number: int, item: PageItem,
+                        page: CleanPage, fetched_at: str, previous: Version | None,
+                        health: str, earlier: list[Version] | None = None) -> None:
+        raw_hash = self._store_raw(db, item.body)
+        summary = _summary(previous, page, earlier or [])
+        version_id = db.table("versions").insert({
+            "article_id": article_id, "version": number, "fetched_at": fetched_at,
+            "headline": page.headline, "byline": page.byline, "body": page.body,
+            "text_hash": text_hash(page.headline, page.byline, page.body),
+            "raw_hash": raw_hash, "published": page.published, "modified": page.modified,
+            "canonical_url": page.canonical_url, "language": page.language,
+            "cleaner_version": CLEANER_VERSION, "quarantined": 1 if health else 0,
+            "health": health or None, "diff_from": previous.version if previous else None,
+            **summary,
+        }).last_pk
+        labels = json.loads(summary["labels"]) if summary.get("labels") else []
+        db.table("version_labels").insert_all(
+            [{"version_id": version_id, "label": label} for label in labels], ignore=True)
+
+    def _store_raw(self, db: Database, body: bytes) -> str:
+        digest = hashlib.sha256(body).hexdigest()
+        db.table("raw_pages").insert(
+            {"hash": digest, "compression": "zlib", "size": len(body),
+             "content": zlib.compress(body, 6)}, ignore=True)
+        return digest
+
+    def _insert_fetch(self, db: Database, url: str, source: str, fetched_at: str,
+                      status: int | None, outcome: str, *, article_id: int | None = None,
+                      version: int | None = None, error: str | None = None) -> None:
+        db.table("fetches").insert({
+            "article_id": article_id, "url": url, "fetched_at": fetched_at, "status": status,
+            "outcome": outcome, "error": error, "source": source, "version": version,
+        })
+
+    def _event(self, db: Database, article_id: int, at: str, kind: str, version: int | None,
+               detail: dict[str, Any]) -> None:
+        db.table("events").insert({"article_id": article_id, "at": at, "kind": kind,
+                                   "version": version, "detail": json.dumps(detail)})
+
+
+def _hash_of(version: Version) -> str:
+    return text_hash(version.headline, version.byline, version.body)
+
+
+def _health(current: Version | None, page: CleanPage) -> str:
+    """Why a new text should wait for confirmation before it counts, or ""."""
+    if current is None:
+        return ""
+    old_words = word_count(current.body)
+    if old_words >= COLLAPSE_MIN_WORDS and word_count(page.body) < old_words * COLLAPSE_RATIO:
+        return "collapsed"
+    return ""
+
+
+def _health_error(page: CleanPage) -> str:
+    if page.blocked:
+        return f"no article text: the page is a {page.blocked} page"
+    return "no article text found in the page"
+
+
+def _summary(previous: Version | None, page: CleanPage, earlier: list[Version]) -> dict[str, Any]:
+    if previous is None:
+        return {}
+    new = Text(headline=page.headline, byline=page.byline, body=page.body,
+               modified=page.modified or "")
+    summary = summarize(previous.text(), new)
+    labels = set(summary.labels)
+    if page.headline != previous.headline and any(v.headline == page.headline for v in earlier):
+        labels.add("flip-flop")
+    fields = {k: int(v) if isinstance(v, bool) else v
+              for k, v in summary.to_dict().items() if k in SUMMARY_COLUMNS}
+    fields["labels"] = json.dumps(sorted(labels))
+    return fields
+
+
+def _next_check(last_changed: str, now: str, policy: RevisitPolicy) -> str | None:
+    moment = policy.next_check(parse_iso(last_changed), parse_iso(now))
+    return None if moment is None else iso(moment)
+
+
+def _article(row: tuple[Any, ...], columns: list[str]) -> Article:
+    data = dict(zip(columns, row, strict=True))
+    return Article(**{k: data.get(k) for k in Article.__dataclass_fields__})
+
+
+def _version(data: dict[str, Any]) -> Version:
+    labels = tuple(json.loads(data["labels"])) if data.get("labels") else ()
+    return Version(
+        id=data["id"], article_id=data["article_id"], version=data["version"],
+        fetched_at=data["fetched_at"], headline=data["headline"] or "",
+        byline=data["byline"] or "", body=data["body"] or "", modified=data["modified"] or "",
+        labels=labels, quarantined=bool(data["quarantined"]), health=data["health"] or "",
+        diff_from=data["diff_from"],
+    )
