@@ -92,6 +92,7 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors) ->
     byline = find_byline(root, meta)
     strip_tags(root, rules.PRESCORE_REMOVED)
     remove_selected(root, sel.remove)
+    drop_unlikely(root)
     container = pick_container(root, meta, sel)
     body = extract_body(container, headline, byline) if container is not None else ""
     return CleanPage(
@@ -121,7 +122,9 @@ def to_text(html: bytes | str, encoding: str | None) -> str:
 def parse(text: str) -> lxml.html.HtmlElement | None:
     if not text.strip():
         return None
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
+    )
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError):
@@ -136,6 +139,17 @@ def strip_tags(root: lxml.html.HtmlElement, tags: Iterable[str]) -> None:
 def remove_selected(root: lxml.html.HtmlElement, css: Iterable[str]) -> None:
     for selector in css:
         for el in select(root, selector):
+            el.drop_tree()
+
+
+def drop_unlikely(root: lxml.html.HtmlElement) -> None:
+    """Readability's first pass: comment threads, menus, sidebars never hold the story."""
+    limit = rules.UNLIKELY_MAX_SHARE * len(root.text_content())
+    for el in list(root.iter("div", "section", "ul", "ol", "aside", "span", "header", "footer")):
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if (len(names) > 1 and rules.UNLIKELY_RE.search(names)
+                and not rules.OK_MAYBE_RE.search(names) and el.getparent() is not None
+                and len(el.text_content()) < limit):
             el.drop_tree()
 
 
@@ -172,8 +186,8 @@ def read_jsonld(root: lxml.html.HtmlElement) -> dict[str, Any]:
     for script in root.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
-        try:
-            data = json.loads(script.text, strict=False)
+        try:  # raw_decode: some pages put comments or a second object after the first
+            data = json.JSONDecoder(strict=False).raw_decode(script.text.strip())[0]
         except ValueError:
             continue
         for obj in walk_json(data, 0):
@@ -472,7 +486,7 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
 def clean_soup(soup: BeautifulSoup) -> None:
     total = len(soup.get_text())
     for tag in soup.find_all(rules.REMOVED_TAGS):
-        if not tag.decomposed:
+        if not tag.decomposed and len(tag.get_text()) < 0.5 * total:
             tag.decompose()
     for tag in soup.find_all(is_noise_tag):
         if not tag.decomposed and len(tag.get_text()) < 0.5 * total:
@@ -487,7 +501,8 @@ def clean_soup(soup: BeautifulSoup) -> None:
 
 def is_noise_tag(tag: Tag) -> bool:
     classes = tag.get("class")
-    names = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    classes = classes if isinstance(classes, list) else str(classes or "").split()
+    names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c))
     names = f"{names} {tag.get('id') or ''}"
     if tag.name in ("html", "body"):
         return False

@@ -21,7 +21,7 @@ REMOVED_TAGS: tuple[str, ...] = (
 )
 # Dropped before scoring too: they are never article text.
 PRESCORE_REMOVED: tuple[str, ...] = (
-    "script", "style", "noscript", "iframe", "svg", "form", "nav", "button", "select",
+    "script", "style", "noscript", "iframe", "svg", "nav", "button", "select",
     "textarea", "template", "object", "embed", "canvas", "video", "audio", "aside",
     "footer", "figure", "menu", "dialog",
 )
@@ -53,6 +53,8 @@ NEGATIVE_RE = re.compile(
 )
 # Class/id word patterns of page furniture; an element matching one is dropped
 # from the chosen container (unless it holds most of the container's text).
+# WordPress post_class() tokens ("tag-x", "category-x", "has-post-thumbnail") are not noise.
+TAXONOMY_CLASS_RE = re.compile(r"^(?:tag|category|has|format|status|type|post-format)-", re.I)
 NOISE_RE = re.compile(
     r"(?:^|[-_\s])(?:"
     r"share|sharing|sharebar|social|related|recommend\w*|newsletter|subscri\w*|signup|"
@@ -71,6 +73,15 @@ NOISE_RE = re.compile(
     r")(?:$|[-_\s])",
     re.I,
 )
+# Readability's "unlikely candidates": dropped before scoring unless OK_MAYBE_RE matches.
+UNLIKELY_RE = re.compile(
+    r"(?:^|[-_\s])(?:combx|comments?|comment-?list|community|disqus|extra|foot|footer|header|"
+    r"menu|remark|rss|shoutbox|sidebar|sponsor|ad-break|agegate|pagination|pager|popup|"
+    r"tweet|twitter|related|recirc|newsletter|social|share)(?:$|[-_\s])",
+    re.I,
+)
+UNLIKELY_MAX_SHARE = 0.4  # never drop a block holding this share of the page text
+OK_MAYBE_RE = re.compile(r"and|article|body|column|main|shadow|content|story|entry", re.I)
 # Containers whose class/id say "this is the story", used in scoring.
 BODY_HINT_RE = re.compile(
     r"article-?body|articlebody|story-?body|post-?content|entry-?content|post-?body|"
