@@ -120,3 +120,14 @@ left join versions as previous
 def migrate(db: Database) -> None:
     """Bring the archive's schema up to date."""
     migrations.apply(db)
+
+
+@migrations()
+def m004_passes(db: Database) -> None:
+    """One row per crawl pass, so months of unattended `stet schedule` can be audited."""
+    db.table("passes").create(
+        {"id": int, "started_at": str, "finished_at": str, "sources": str, "all_articles": int,
+         "exit_code": int, "outcomes": str, "error": str},
+        pk="id",
+    )
+    db.table("passes").create_index(["started_at"])

@@ -76,6 +76,21 @@ class Version:
                     modified=self.modified or "")
 
 
+@dataclass(frozen=True)
+class Change:
+    article_id: int
+    url: str
+    source: str
+    version: int
+    diff_from: int | None
+    fetched_at: str
+    headline: str
+    labels: tuple[str, ...]
+    words_added: int
+    words_removed: int
+    quarantined: bool
+
+
 def open_database(path: str | Path) -> Database:
     """A sqlite-utils Database on path, in WAL mode with a long busy timeout."""
     path = Path(path)
@@ -168,6 +183,48 @@ class Archive:
             "select id from articles where url = ? union all "
             "select article_id from url_aliases where url = ? limit 1", [url, url]).fetchone()
         return None if row is None else int(row[0])
+
+    def changes(self, *, since: str = "", label: str = "", source: str = "",
+                limit: int = 1000) -> list[Change]:
+        """Edits (versions after the first, and returns to earlier versions), newest first."""
+        filters = ["v.diff_from is not null", "v.fetched_at >= :since"]
+        if source:
+            filters.append("a.source = :source")
+        if label:
+            filters.append("exists (select 1 from version_labels l "
+                           "where l.version_id = v.id and l.label = :label)")
+        sql = f"""
+            select a.id, a.url, a.source, v.version, v.diff_from, v.fetched_at, v.headline,
+                   coalesce(v.labels, '[]'), v.words_added, v.words_removed, v.quarantined
+            from versions v join articles a on a.id = v.article_id
+            where {" and ".join(filters)}
+            union all
+            select a.id, a.url, a.source, e.version, json_extract(e.detail, '$.from'), e.at,
+                   v.headline, '["flip-flop"]', null, null, 0
+            from events e join articles a on a.id = e.article_id
+            join versions v on v.article_id = e.article_id and v.version = e.version
+            where e.kind = 'flip-flop' and e.at >= :since
+              and (:source = '' or a.source = :source)
+              and (:label = '' or :label = 'flip-flop')
+            order by 6 desc, 4 desc limit :limit
+        """
+        params = {"since": since, "label": label, "source": source, "limit": limit}
+        return [Change(*row[:7], tuple(json.loads(row[7])), row[8] or 0, row[9] or 0,  # type: ignore[misc]
+                       bool(row[10])) for row in self.db.execute(sql, params).fetchall()]
+
+    def record_pass(self, started_at: str, finished_at: str, sources: list[str],
+                    everything: bool, exit_code: int, error: str | None = None) -> dict[str, int]:
+        """Note a finished crawl pass with its fetch outcomes; returns them."""
+        rows = self.db.execute(
+            "select outcome, count(*) from fetches where fetched_at >= ? and source in "
+            f"({','.join('?' * len(sources))}) group by outcome", [started_at, *sources]).fetchall()
+        outcomes = {outcome: count for outcome, count in rows}
+        with self._write() as db:
+            db.table("passes").insert({
+                "started_at": started_at, "finished_at": finished_at,
+                "sources": json.dumps(sources), "all_articles": int(everything),
+                "exit_code": exit_code, "outcomes": json.dumps(outcomes), "error": error})
+        return outcomes
 
     # -- writing ---------------------------------------------------------------
 

@@ -1,0 +1,202 @@
+"""The `stet` command line: a thin layer over crawl, store, diff and review."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from scraper import __version__
+from scraper.errors import StetError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_DB = "data/archive.db"
+DEFAULT_SOURCES = "sources.toml"
+
+
+class StetUsageError(click.ClickException):
+    """A usage or configuration problem: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+def db_option(command: F) -> F:
+    """`--db PATH` on every command, as on the group (CONTRACT.md)."""
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help=f"Archive file (default: $STET_DB, else {DEFAULT_DB}).",
+    )(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="STET_DB", default=DEFAULT_DB, show_default=True,
+              help="Archive file; also $STET_DB.")
+@click.option("--sources", "sources_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="STET_SOURCES", default=DEFAULT_SOURCES, show_default=True,
+              help="Sources file (TOML); also $STET_SOURCES.")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv: debug).")
+@click.version_option(__version__, prog_name="stet")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path, sources_path: Path, verbose: int) -> None:
+    """Stet: watch news sites, keep every version of every article, show what changed."""
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    explicit = ctx.get_parameter_source("sources_path") != click.core.ParameterSource.DEFAULT
+    ctx.obj = {"db": db_path, "sources": sources_path, "sources_explicit": explicit,
+               "log_level": logging.getLevelName(level)}
+
+
+def _db(ctx: click.Context, db_path: Path | None) -> Path:
+    return db_path if db_path is not None else Path(ctx.obj["db"])
+
+
+def _open(ctx: click.Context, db_path: Path | None) -> Any:
+    from scraper.store import Archive
+
+    try:
+        return Archive(_db(ctx, db_path))
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+
+
+def _sources(ctx: click.Context, args: tuple[str, ...]) -> list[Any]:
+    from scraper.sources import load_sources, resolve_sources
+
+    path = Path(ctx.obj["sources"])
+    try:
+        configured = load_sources(path) if path.exists() or ctx.obj["sources_explicit"] else []
+        return resolve_sources(args, configured)
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--all", "everything", is_flag=True,
+              help="Re-check every known article of these sources now, not only the due ones.")
+@db_option
+@click.pass_context
+def crawl(ctx: click.Context, sources: tuple[str, ...], everything: bool,
+          db_path: Path | None) -> None:
+    """One crawl pass over SOURCES (URLs or names in the sources file; default: all).
+
+    Discovers new articles from home pages, feeds and sitemaps, and re-checks the
+    known articles whose revisit time has come. Exit status 0 when the pass ran,
+    even where pages failed: each failure is a row in `fetches`.
+    """
+    from scraper.crawl import CrawlRunner
+
+    chosen = _sources(ctx, sources)
+    _open(ctx, db_path).close()  # create or migrate the archive, or fail in one line
+    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"])
+    result = runner.run_pass(chosen, everything=everything)
+    click.echo(f"crawl: {', '.join(s.name for s in chosen)}: {result.describe()}", err=True)
+    if result.exit_code != 0:
+        raise click.ClickException(f"the crawl process failed (exit status {result.exit_code})")
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--from", "from_version", type=int, help="Older version number.")
+@click.option("--to", "to_version", type=int, help="Newer version number.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True)
+@click.option("--side-by-side", is_flag=True, help="Old and new text in two columns.")
+@click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
+@db_option
+@click.pass_context
+def diff(ctx: click.Context, article: str, from_version: int | None, to_version: int | None,
+         fmt: str, side_by_side: bool, color: bool | None, db_path: Path | None) -> None:
+    """What changed in ARTICLE (its URL or id) between two versions.
+
+    By default the newest version against the one it replaced.
+    """
+    from scraper.report import pick_versions, render_diff
+
+    archive = _open(ctx, db_path)
+    try:
+        chosen, old, new = pick_versions(archive, article, from_version, to_version)
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+    finally:
+        archive.close()
+    use_color = sys.stdout.isatty() if color is None else color
+    click.echo(render_diff(chosen, old, new, fmt, color=use_color, side_by_side=side_by_side))
+
+
+@cli.command()
+@click.option("--since", help="Only changes at or after WHEN: an ISO date/time or an age (2d).")
+@click.option("--label", help="Only changes with this label (typo, numbers, quote, ...).")
+@click.option("--source", help="Only articles of this source.")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+@click.pass_context
+def changes(ctx: click.Context, since: str | None, label: str | None, source: str | None,
+            limit: int, fmt: str, db_path: Path | None) -> None:
+    """The articles whose headline, byline or body changed, newest first."""
+    from scraper.report import list_changes, parse_since
+
+    try:
+        since_iso = parse_since(since) if since else ""
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+    archive = _open(ctx, db_path)
+    try:
+        click.echo(list_changes(archive, since_iso, label or "", source or "", limit, fmt))
+    finally:
+        archive.close()
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--every", help="Interval for the SOURCES named here, e.g. 30s, 15m, 1h.")
+@db_option
+@click.pass_context
+def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None,
+             db_path: Path | None) -> None:
+    """Crawl passes on each source's interval until stopped (SIGTERM or Ctrl-C)."""
+    from scraper.crawl import CrawlRunner
+    from scraper.durations import parse_duration
+    from scraper.scheduler import Watcher
+
+    try:
+        interval: timedelta | None = parse_duration(every) if every else None
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+    chosen = _sources(ctx, sources)
+    _open(ctx, db_path).close()
+    logging.getLogger("scraper").setLevel(logging.INFO)  # one line per pass, unattended
+    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"])
+    click.echo(f"schedule: {len(chosen)} source(s); stop with Ctrl-C or SIGTERM", err=True)
+    Watcher(runner, chosen, interval).run()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@db_option
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, db_path: Path | None) -> None:
+    """The archive in Datasette, with pages for reviewing revisions."""
+    from scraper.review.serve import run
+
+    archive = _open(ctx, db_path)
+    archive.close()
+    run(_db(ctx, db_path), host=host, port=port)
+
+
+def main() -> None:
+    cli(prog_name="stet")
+
+
+if __name__ == "__main__":
+    main()
