@@ -342,13 +342,21 @@ def pick_container(
         body = root.find("body")
         return [body] if body is not None else None
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    top = ranked[0]
+    top = main_article(ranked[0])
     ld_body = ld_str(meta.ld, "articleBody") or microdata_body(root)
     if len(WORD_RE.findall(ld_body)) >= 50:
-        matched = best_match(ranked[:8], ld_body)
+        matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
         if matched is not None:
             return [matched]
     return with_siblings(top, scores)
+
+
+def main_article(top: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A winner holding several <article>s is a story plus teaser cards: take the longest."""
+    articles = [el for el in top.iterdescendants("article")]
+    if len(articles) < 2:
+        return top
+    return max(articles, key=lambda el: len(el.text_content()) * (1 - link_density(el)))
 
 
 def microdata_body(root: lxml.html.HtmlElement) -> str:
@@ -365,7 +373,9 @@ def score_elements(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, f
         if length < 25:
             continue
         points = 1 + text.count(",") + min(length / 100, 3)
-        for depth, parent in enumerate(ancestors(el, 2)):
+        # A div with its own text is both a paragraph and a candidate container.
+        targets = [el, *ancestors(el, 1)] if el.tag == "div" else list(ancestors(el, 2))
+        for depth, parent in enumerate(targets):
             if parent not in scores:
                 scores[parent] = initial_score(parent)
             scores[parent] += points / (1 + depth)
@@ -378,9 +388,9 @@ def own_text(el: lxml.html.HtmlElement) -> str:
     """Text directly in a div (not in child blocks): the div-as-paragraph case."""
     parts = [el.text or ""]
     for child in el:
-        if child.tag in rules.BLOCK_TAGS:
-            return ""
-        parts.append(child.text_content() + (child.tail or ""))
+        if child.tag not in rules.BLOCK_TAGS:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
     return "".join(parts)
 
 
@@ -457,6 +467,8 @@ def with_siblings(
     chosen = []
     for sib in parent:
         bonus = scores[top] * 0.2 if top_names and sib.get("class") == top_names else 0
+        if sib is not top and (sib.tag == "article" or sib.find(".//article") is not None):
+            continue  # a separate story (a teaser list of <article> cards)
         if sib is top or scores.get(sib, -1e9) + bonus >= threshold or is_loose_paragraph(sib):
             chosen.append(sib)
     return chosen
