@@ -24,7 +24,7 @@ def pick_versions(archive: Archive, ref: str, from_version: int | None,
     newest = max(versions)
     to_number = to_version if to_version is not None else newest
     from_number = from_version if from_version is not None else max(to_number - 1, 1)
-    for number in (from_number, to_number):
+    for number in (to_number, from_number):
         if number not in versions:
             raise StetError(f"article {article.id} has no version {number} "
                             f"(it has versions 1 to {newest})")
