@@ -34,6 +34,9 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w+")
 MAX_JSONLD_DEPTH = 8
+REMOVED = frozenset(rules.REMOVED_TAGS)
+UNWRAPPED = frozenset(rules.UNWRAPPED_TAGS)
+LINK_BLOCKS = frozenset({"p", "li", "ul", "ol", "div", "section", "table", "h2", "h3", "h4"})
 
 
 @dataclass(frozen=True)
@@ -316,10 +319,12 @@ def find_language(root: lxml.html.HtmlElement, meta: Meta) -> str:
 
 def find_blocked(text: str, meta: Meta, body: str) -> str:
     words = len(WORD_RE.findall(body))
-    if rules.CHALLENGE_RE.search(text[:200_000]) and words < rules.BLOCKED_MAX_WORDS:
+    if rules.CHALLENGE_TITLE_RE.fullmatch(meta.title):
         return "bot-challenge"
     if words >= rules.BLOCKED_MAX_WORDS:
         return ""
+    if rules.CHALLENGE_RE.search(text[:200_000]):
+        return "bot-challenge"
     if rules.CONSENT_RE.search(text[:300_000]):
         return "consent"
     if rules.PAYWALL_RE.search(text[:300_000]):
@@ -496,19 +501,19 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
 
 
 def clean_soup(soup: BeautifulSoup) -> None:
+    """Drop furniture, then link lists, then unwrap; one tag list, three passes."""
     total = len(soup.get_text())
-    for tag in soup.find_all(rules.REMOVED_TAGS):
-        if not tag.decomposed and len(tag.get_text()) < 0.5 * total:
+    tags = soup.find_all(True)
+    for tag in tags:
+        if not tag.decomposed and (tag.name in REMOVED or is_noise_tag(tag)):
+            if len(tag.get_text()) < 0.5 * total:  # never the story itself
+                tag.decompose()
+    for tag in tags:
+        if not tag.decomposed and tag.name in LINK_BLOCKS and is_link_block(tag):
             tag.decompose()
-    for tag in soup.find_all(is_noise_tag):
-        if not tag.decomposed and len(tag.get_text()) < 0.5 * total:
-            tag.decompose()
-    for tag in soup.find_all(["p", "li", "ul", "ol", "div", "section", "table", "h2",
-                              "h3", "h4"]):
-        if not tag.decomposed and is_link_block(tag):
-            tag.decompose()
-    for tag in soup.find_all(rules.UNWRAPPED_TAGS):
-        tag.unwrap()
+    for tag in tags:
+        if not tag.decomposed and tag.name in UNWRAPPED:
+            tag.unwrap()
 
 
 def is_noise_tag(tag: Tag) -> bool:

@@ -134,10 +134,13 @@ BYLINE_LINE_RE = re.compile(
 BYLINE_MAX_CHARS = 100
 
 # Blocked pages: matched against the raw page (challenge) or its text.
+CHALLENGE_TITLE_RE = re.compile(
+    r"just a moment\.*|attention required!? \| cloudflare|checking your browser.*|"
+    r"ddos-guard|access denied|please verify you are a human|are you a robot\??|"
+    r"pardon our interruption|security check|one more step|verifying you are human.*",
+    re.I,
+)
 CHALLENGE_RE = re.compile(
-    r"<title>\s*(?:just a moment\.\.\.|attention required!? \| cloudflare|"
-    r"checking your browser|ddos-guard|access denied|please verify you are a human|"
-    r"are you a robot\??|pardon our interruption|security check)|"
     r"cf-browser-verification|challenge-platform|cf_chl_opt|_cf_chl|"
     r"captcha-delivery\.com|px-captcha|perimeterx|"
     r"enable javascript and cookies to continue",
