@@ -315,23 +315,32 @@ def _pair_in_order(
 
 
 def _assemble(old: list[str], new: list[str], pairs: list[_Pair]) -> tuple[ParagraphOp, ...]:
-    """Ops in new order, each deletion placed before the next kept paragraph."""
+    """Ops in new order; a deletion comes before what was inserted in its place."""
     by_new = {p.new_index: p for p in pairs}
     paired_old = {p.old_index for p in pairs}
     deletions = deque(i for i in range(len(old)) if i not in paired_old)
     ops: list[ParagraphOp] = []
-    for j, text in enumerate(new):
-        pair = by_new.get(j)
-        if pair is None:
-            ops.append(ParagraphOp("insert", None, j, _whole("insert", text)))
-            continue
-        while pair.op != "move" and deletions and deletions[0] < pair.old_index:
+    for j, anchor in zip(range(len(new)), _next_anchors(len(old), len(new), pairs), strict=True):
+        while deletions and deletions[0] < anchor:
             i = deletions.popleft()
             ops.append(ParagraphOp("delete", i, None, _whole("delete", old[i])))
-        words = diff_words(old[pair.old_index], text)
-        ops.append(ParagraphOp(pair.op, pair.old_index, j, words))
+        pair = by_new.get(j)
+        if pair is None:
+            ops.append(ParagraphOp("insert", None, j, _whole("insert", new[j])))
+        else:
+            words = diff_words(old[pair.old_index], new[j])
+            ops.append(ParagraphOp(pair.op, pair.old_index, j, words))
     ops.extend(ParagraphOp("delete", i, None, _whole("delete", old[i])) for i in deletions)
     return tuple(ops)
+
+
+def _next_anchors(old_count: int, new_count: int, pairs: list[_Pair]) -> list[int]:
+    """For each new position, the old index of the next paragraph kept in order."""
+    anchors = [old_count] * (new_count + 1)
+    in_order = {p.new_index: p.old_index for p in pairs if p.op != "move"}
+    for j in reversed(range(new_count)):
+        anchors[j] = in_order.get(j, anchors[j + 1])
+    return anchors[:new_count]
 
 
 def _whole(op: str, text: str) -> tuple[WordOp, ...]:
