@@ -1,0 +1,1 @@
+"""Review pages for the archive: Datasette metadata, plugin, templates and `stet serve`."""

@@ -1,0 +1,76 @@
+"""Datasette plugin: word diffs in the revisions view and Stet's review pages.
+
+Loaded through the `datasette` entry point (pyproject) or registered by
+scraper.review.serve.  Every text from the archive is escaped: render_html
+escapes it, and the templates run with Jinja's autoescape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from datasette import hookimpl
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from markupsafe import Markup
+
+from scraper.diff import Text, diff_versions, render_html
+from scraper.review import pages
+
+TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATE_PREFIX = "stet"  # templates are named "stet/article.html" and so on
+REVISIONS_VIEW = "revisions"
+# In the revisions view, each of these cells is diffed against its neighbour.
+DIFF_COLUMNS = {"headline": "previous_headline", "body": "previous_body"}
+# Canned queries give each row a link to its review page in this column.
+LINK_COLUMN = "review_page"
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Environment) -> None:
+    """Add our templates under "stet/" (an entry-point module has no templates dir)."""
+    loader: BaseLoader | None = env.loader
+    ours = PrefixLoader({TEMPLATE_PREFIX: FileSystemLoader(str(TEMPLATES))})
+    env.loader = ChoiceLoader([loader, ours] if loader is not None else [ours])
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Callable[..., Any]]]:
+    return [
+        (r"^/-/stet/article/(?P<article_id>[0-9]+)$", pages.article_page),
+        (r"^/-/stet/diff/(?P<article_id>[0-9]+)/(?P<old>[0-9]+)/(?P<new>[0-9]+)$",
+         pages.diff_page),
+        (r"^/-/stet/review\.css$", pages.stylesheet),
+    ]
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [datasette.urls.path("/-/stet/review.css")]
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, table: str | None,
+                datasette: Any) -> Markup | None:
+    """Diff cells in the revisions view and review links in canned queries; else None."""
+    if column == LINK_COLUMN and isinstance(value, str) and value.startswith("/-/stet/"):
+        return Markup('<a href="{}">review</a>').format(datasette.urls.path(value))
+    if table != REVISIONS_VIEW or column not in DIFF_COLUMNS or not isinstance(value, str):
+        return None
+    previous = _cell(row, DIFF_COLUMNS[column])
+    if not isinstance(previous, str):
+        return None  # a first version, or the previous column was hidden with _col
+    if column == "headline":
+        diff = diff_versions(Text(previous, "", ""), Text(value, "", ""))
+    else:
+        diff = diff_versions(Text("", "", previous), Text("", "", value))
+    return Markup('<div class="stet-cell">{}</div>').format(Markup(render_html(diff)))
+
+
+def _cell(row: Any, column: str) -> Any:
+    """A column of a sqlite3.Row (or dict), None when the query did not select it."""
+    try:
+        return row[column] if column in row.keys() else None
+    except (AttributeError, TypeError):
+        return None
