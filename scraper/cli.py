@@ -107,7 +107,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], everything: bool,
 @click.option("--from", "from_version", type=int, help="Older version number.")
 @click.option("--to", "to_version", type=int, help="Newer version number.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
-              show_default=True)
+              show_default=True, help="Output: text for people, json for scripts, html (escaped).")
 @click.option("--side-by-side", is_flag=True, help="Old and new text in two columns.")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @db_option
@@ -135,9 +135,10 @@ def diff(ctx: click.Context, article: str, from_version: int | None, to_version:
 @click.option("--since", help="Only changes at or after WHEN: an ISO date/time or an age (2d).")
 @click.option("--label", help="Only changes with this label (typo, numbers, quote, ...).")
 @click.option("--source", help="Only articles of this source.")
-@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True,
+              help="At most this many changes.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="Output: text for people, json for scripts.")
 @db_option
 @click.pass_context
 def changes(ctx: click.Context, since: str | None, label: str | None, source: str | None,
@@ -181,8 +182,9 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None,
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on.")
 @db_option
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, db_path: Path | None) -> None:

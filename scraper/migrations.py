@@ -131,3 +131,24 @@ def m004_passes(db: Database) -> None:
         pk="id",
     )
     db.table("passes").create_index(["started_at"])
+
+
+# What each table and view holds: read by the README (cog) and the Datasette metadata.
+DESCRIPTIONS = {
+    "articles": "One row per article: its canonical URL, source, state (active or gone), "
+                "the version that is its current text, and when it is next checked.",
+    "versions": "One row per distinct state of an article's text. A row is written only when "
+                "the normalised headline, byline or body changed; it carries the diff summary "
+                "against the text it replaced (diff_from) and the edit labels. A quarantined "
+                "version (a collapsed body) waits for the next check to confirm it.",
+    "fetches": "One row per attempt to fetch a page, with its outcome: new, changed, unchanged, "
+               "not_modified, gone, error or skipped.",
+    "raw_pages": "The HTML of every page that produced a version, zlib-compressed and "
+                 "deduplicated by SHA-256, so the history can be re-extracted.",
+    "url_aliases": "Other URLs of an article (a 301 moved it), so it never becomes two.",
+    "events": "Things that happen to an article besides a new version: gone, returned, "
+              "redirect, flip-flop (back to an earlier version), quarantined, confirmed.",
+    "version_labels": "One row per label of a version, for faceting and filtering.",
+    "passes": "One row per crawl pass, with its sources, exit status and fetch outcomes.",
+    "revisions": "Every version beside the text it replaced: what the review pages read.",
+}
