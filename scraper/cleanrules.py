@@ -132,6 +132,10 @@ BYLINE_LINE_RE = re.compile(
     r"(?:\s*[,|/-]\s*[\w .'’&-]{0,60})?"
 )
 BYLINE_MAX_CHARS = 100
+# "JANE DOE NOVEMBER 20, 2019 10:43": a date glued to the byline element.
+BYLINE_DATE_RE = re.compile(
+    rf"\s*(?:\||,|-)?\s*(?:\w+day,?\s*)?{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}.*$", re.I
+)
 
 # Blocked pages: matched against the raw page (challenge) or its text.
 CHALLENGE_TITLE_RE = re.compile(

@@ -153,8 +153,13 @@ def bench(extract: Extractor, pages: list[tuple[str, str, str, str]]) -> tuple[l
     return rows, len(pages) / elapsed
 
 
-def print_worst(name: str, rows: list[TpFpFn], pages: list[tuple[str, str, str, str]], n: int) -> None:
-    scored = sorted(zip(rows, pages, strict=True), key=lambda rp: min(_precision(*rp[0]), _recall(*rp[0])))
+Page = tuple[str, str, str, str]
+
+
+def print_worst(name: str, rows: list[TpFpFn], pages: list[Page], n: int) -> None:
+    scored = sorted(
+        zip(rows, pages, strict=True), key=lambda rp: min(_precision(*rp[0]), _recall(*rp[0]))
+    )
     print(f"\nWorst {n} pages for {name}:")
     for row, (key, url, _, _) in scored[:n]:
         print(f"- P={_precision(*row):.3f} R={_recall(*row):.3f} {key[:12]} {url}")

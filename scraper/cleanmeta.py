@@ -1,0 +1,200 @@
+"""What a page says about itself: meta tags, JSON-LD, <title>, <h1> (for clean.py).
+
+Headline, byline, dates, canonical URL, language and the blocked-page verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from scraper import cleanrules as rules
+
+SPACE_RE = re.compile(r"\s+")
+WORD_RE = re.compile(r"\w+")
+MAX_JSONLD_DEPTH = 8
+
+
+@dataclass
+class Meta:
+    """What the page says about itself: meta tags, JSON-LD, <title>, <h1>."""
+
+    tags: dict[str, str] = field(default_factory=dict)
+    ld: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    h1: str = ""
+
+
+def read_meta(root: lxml.html.HtmlElement) -> Meta:
+    meta = Meta()
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop")
+               or el.get("http-equiv") or "").strip().lower()
+        content = squash(el.get("content") or "")
+        if key and content and key not in meta.tags:
+            meta.tags[key] = content
+    meta.ld = read_jsonld(root)
+    title = root.find(".//title")
+    meta.title = squash(title.text_content()) if title is not None else ""
+    h1 = root.find(".//h1")
+    meta.h1 = squash(h1.text_content()) if h1 is not None else ""
+    return meta
+
+
+def read_jsonld(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    """The first Article-like object in the page's JSON-LD ({} if none)."""
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        try:  # raw_decode: some pages put comments or a second object after the first
+            data = json.JSONDecoder(strict=False).raw_decode(script.text.strip())[0]
+        except ValueError:
+            continue
+        for obj in walk_json(data, 0):
+            types = obj.get("@type")
+            names = types if isinstance(types, list) else [types]
+            if any(str(t).lower() in rules.ARTICLE_TYPES for t in names) and (
+                    obj.get("headline") or obj.get("articleBody")):
+                return obj
+    return {}
+
+
+def walk_json(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > MAX_JSONLD_DEPTH:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from walk_json(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            yield from walk_json(data.get(key), depth + 1)
+
+
+def ld_str(ld: dict[str, Any], key: str) -> str:
+    value = ld.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return squash(value) if isinstance(value, str) else ""
+
+
+def meta_value(meta: Meta, kind: str) -> str:
+    keys = {
+        "published": ("article:published_time", "datepublished", "og:published_time",
+                      "pubdate", "publishdate", "date", "dc.date.issued", "sailthru.date"),
+        "modified": ("article:modified_time", "datemodified", "og:updated_time",
+                     "last-modified", "dc.date.modified"),
+        "author": ("author", "article:author", "byl", "dc.creator", "sailthru.author",
+                   "parsely-author"),
+    }[kind]
+    return first(*(meta.tags.get(k, "") for k in keys))
+
+
+def time_attr(root: lxml.html.HtmlElement) -> str:
+    for el in root.iter("time"):
+        if el.get("datetime"):
+            return squash(el.get("datetime") or "")
+    return ""
+
+
+def find_headline(meta: Meta, url: str) -> str:
+    raw = first(meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.h1, meta.title)
+    return strip_site_name(raw, meta, url)
+
+
+def strip_site_name(title: str, meta: Meta, url: str) -> str:
+    """Drop " | Site" style suffixes (or prefixes) naming the site."""
+    site = meta.tags.get("og:site_name", "").lower()
+    host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "").split(".")[0]
+    for sep in rules.TITLE_SEPARATORS:
+        head, _, tail = title.rpartition(sep)
+        if head and is_site_name(tail, site, host, meta.title):
+            return strip_site_name(head.strip(), meta, url)
+        tail, _, rest = title.partition(sep)
+        if rest and is_site_name(tail, site, host, ""):
+            return rest.strip()
+    return title
+
+
+def is_site_name(part: str, site: str, host: str, page_title: str) -> bool:
+    part_l = part.strip().lower()
+    letters = re.sub(r"\W", "", part_l)
+    return bool(part_l) and (
+        part_l == site or (bool(host) and letters == host.lower())
+        or (len(letters) > 0 and letters == re.sub(r"\W", "", site))
+        or (len(part_l) < 40 and page_title.lower().endswith(part_l) and page_title != part)
+    )
+
+
+def find_byline(root: lxml.html.HtmlElement, meta: Meta) -> str:
+    names = ld_authors(meta.ld.get("author"))
+    raw = ", ".join(names) if names else meta_value(meta, "author")
+    if not raw or raw.startswith("http"):
+        raw = byline_element(root)
+    raw = rules.BYLINE_DATE_RE.sub("", raw)
+    return re.sub(r"^(?:by|from)\s+", "", raw, flags=re.I).strip(" ,|-")
+
+
+def ld_authors(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items[:10]:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, list):
+            name = " ".join(str(n) for n in name)
+        if isinstance(name, str) and squash(name) and not name.startswith("http"):
+            names.append(squash(name))
+    return list(dict.fromkeys(names))
+
+
+def byline_element(root: lxml.html.HtmlElement) -> str:
+    xpath = ("//a[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class, 'byline')]"
+             " | //*[contains(@class, 'author-name')]")
+    for el in root.xpath(xpath):
+        text = squash(el.text_content())
+        if 0 < len(text) < rules.BYLINE_MAX_CHARS:
+            return text
+    return ""
+
+
+def find_canonical(root: lxml.html.HtmlElement, meta: Meta, url: str) -> str:
+    for el in root.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+            return urljoin(url, str(el.get("href") or "").strip())
+    og = meta.tags.get("og:url", "")
+    return urljoin(url, og) if og else ""
+
+
+def find_language(root: lxml.html.HtmlElement, meta: Meta) -> str:
+    lang = root.get("lang") or root.get("xml:lang") or ""
+    locale = meta.tags.get("og:locale", "").replace("_", "-")
+    return squash(first(lang, locale, meta.tags.get("content-language", "")))
+
+
+def find_blocked(text: str, meta: Meta, body: str) -> str:
+    words = len(WORD_RE.findall(body))
+    if rules.CHALLENGE_TITLE_RE.fullmatch(meta.title):
+        return "bot-challenge"
+    if words >= rules.BLOCKED_MAX_WORDS:
+        return ""
+    if rules.CHALLENGE_RE.search(text[:200_000]):
+        return "bot-challenge"
+    if rules.CONSENT_RE.search(text[:300_000]):
+        return "consent"
+    if rules.PAYWALL_RE.search(text[:300_000]):
+        return "paywall"
+    return "" if body else "empty"
+
+
+def squash(text: str) -> str:
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def first(*values: str) -> str:
+    return next((v for v in values if v), "")
