@@ -1,0 +1,429 @@
+"""Pure discovery: feeds, sitemaps, robots.txt and home pages -> article URLs.
+
+No network and no exceptions on bad input: every parser takes the bytes a server
+sent and returns what it could read (garbage gives an empty result). URLs come
+back absolute, canonical (see ``canonicalize_url``), deduplicated, in document
+order. The rules (tracking parameters, URL shapes, page types) are data at the
+top of the module, after trafilatura's ``settings.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+import tldextract
+from lxml import etree
+
+# Query parameters that only say where a click came from; removed from every URL.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
+    "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "_ga", "_gl", "igshid", "igsh", "ref",
+    "ref_src", "ref_url", "smid", "smtyp", "xtor", "ito", "ns_mchannel", "ns_source",
+    "ns_campaign", "ns_linkname", "ns_fee", "_hsenc", "_hsmi", "mkt_tok", "mbid", "s_cid",
+    "wt_mc", "wt.mc_id", "spm", "share_source", "sr_share", "taid",
+})
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_", "__twitter")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Path segments of pages that list or describe, never a story.
+NON_ARTICLE_SEGMENTS = frozenset({
+    "tag", "tags", "topic", "topics", "author", "authors", "category", "categories", "about",
+    "about-us", "contact", "contact-us", "privacy", "privacy-policy", "terms", "terms-of-use",
+    "terms-of-service", "search", "login", "logout", "signin", "sign-in", "register", "signup",
+    "subscribe", "subscription", "subscriptions", "newsletter", "newsletters", "account",
+    "page", "feed", "feeds", "rss", "atom", "wp-admin", "wp-login.php", "cdn-cgi", "cart",
+    "shop", "jobs", "careers", "advertise", "cookies", "cookie-policy", "sitemap", "profile",
+    "user", "users", "section", "sections", "gallery", "galleries", "video", "videos",
+    "podcast", "podcasts", "live-tv",
+})
+MEDIA_EXTENSIONS = frozenset({
+    "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif", "mp3",
+    "mp4", "m4a", "ogg", "wav", "webm", "mov", "avi", "pdf", "zip", "gz", "rar", "7z", "doc",
+    "docx", "xls", "xlsx", "ppt", "pptx", "css", "js", "json", "xml", "rss", "atom", "txt",
+    "csv", "woff", "woff2", "ttf", "eot", "exe", "dmg", "apk",
+})
+STORY_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "asp", "aspx"})
+INDEX_NAMES = frozenset({"index", "default", "home", "main"})
+DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|$|-)")
+SLUG_WORD = re.compile(r"[^\W_]+")
+MIN_SLUG_WORDS = 4
+NUMERIC_ID = re.compile(r"(^|[^0-9])\d{5,}([^0-9]|$)")
+ID_QUERY_KEYS = frozenset({"p", "id", "article", "articleid", "story", "storyid", "newsid", "aid"})
+
+# schema.org types (JSON-LD @type) of story pages, and of pages that are not stories.
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
+    "askpublicnewsarticle", "satiricalarticle", "blogposting", "liveblogposting", "report",
+    "techarticle", "scholarlyarticle", "socialmediaposting",
+})
+NON_ARTICLE_TYPES = frozenset({
+    "collectionpage", "website", "profilepage", "aboutpage", "contactpage",
+    "searchresultspage", "itemlist", "faqpage", "checkoutpage", "qapage",
+})
+OG_ARTICLE = frozenset({"article", "news", "blog", "article:news"})
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml",
+                        "application/feed+xml", "text/xml", "application/xml"})
+
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
+GZIP_MAGIC = b"\x1f\x8b"
+
+_XML = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False,
+                       remove_comments=True, remove_pis=True)
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """What one sitemap lists: page URLs (urlset) and further sitemaps (sitemapindex)."""
+
+    urls: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """Whether a page calls itself a story, and which markup said so ("" when silent)."""
+
+    is_article: bool | None
+    evidence: str = ""
+
+
+# -- URLs ----------------------------------------------------------------------
+
+
+def is_tracking_param(name: str) -> bool:
+    name = name.lower()
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def canonicalize_url(url: str) -> str:
+    """The URL without tracking parameters or fragment, scheme and host lower-cased,
+    default port dropped; other query parameters keep their order. Unparseable -> as is."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username or parts.password:
+        netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
+    query = "&".join(pair for pair in parts.query.split("&")
+                     if pair and not is_tracking_param(unquote_plus(pair.partition("=")[0])))
+    path = parts.path or ("/" if netloc else "")
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    # The bundled public suffix list snapshot: never fetch it over the network.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=4096)
+def site_of(host: str) -> str:
+    """The registrable domain of a host (news.example.co.uk -> example.co.uk); IPs as is."""
+    host = host.lower().rstrip(".")
+    return _extractor()(host).top_domain_under_public_suffix or host
+
+
+def same_site(url: str, other: str) -> bool:
+    """Both http(s) URLs on the same registrable domain."""
+    try:
+        a, b = urlsplit(url), urlsplit(other)
+    except ValueError:
+        return False
+    if a.scheme not in DEFAULT_PORTS or b.scheme not in DEFAULT_PORTS:
+        return False
+    return bool(a.hostname and b.hostname and site_of(a.hostname) == site_of(b.hostname))
+
+
+def absolute_url(href: str, base_url: str) -> str:
+    """href resolved against base_url and canonicalized; "" unless it is http(s)."""
+    try:
+        url = urljoin(base_url, href.strip())
+    except ValueError:
+        return ""
+    if urlsplit(url).scheme.lower() not in DEFAULT_PORTS:
+        return ""
+    return canonicalize_url(url)
+
+
+def _unique(urls: list[str]) -> list[str]:
+    return list(dict.fromkeys(url for url in urls if url))
+
+
+def looks_like_article_url(url: str, pattern: str = "") -> bool:
+    """Whether a URL's shape is a story's: the source's article_pattern when given,
+    else dated paths, long slugs, numeric ids and .html pages, minus listing pages."""
+    if pattern:
+        return re.search(pattern, url) is not None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if parts.scheme.lower() not in DEFAULT_PORTS or not segments:
+        return _has_id_query(parts.query) if parts.scheme.lower() in DEFAULT_PORTS else False
+    last = segments[-1]
+    stem, dot, extension = last.rpartition(".")
+    if dot and extension in MEDIA_EXTENSIONS:
+        return False
+    if any(segment in NON_ARTICLE_SEGMENTS for segment in segments):
+        return False
+    stem = stem if dot and extension in STORY_EXTENSIONS else last
+    if stem in INDEX_NAMES:
+        return False
+    return ((DATED_PATH.search(parts.path) is not None and not stem.isdigit())
+            or len(SLUG_WORD.findall(stem.replace("_", "-"))) >= MIN_SLUG_WORDS
+            or NUMERIC_ID.search(stem) is not None
+            or (bool(dot) and extension in STORY_EXTENSIONS and len(segments) > 1)
+            or _has_id_query(parts.query))
+
+
+def _has_id_query(query: str) -> bool:
+    return any(k.lower() in ID_QUERY_KEYS and v.isdigit() for k, v in parse_qsl(query))
+
+
+# -- feeds, sitemaps, robots.txt -----------------------------------------------
+
+
+def _xml_root(body: bytes) -> Any:
+    """The root element of an XML document, or None for anything unreadable."""
+    try:
+        root = etree.fromstring(body.lstrip(), _XML)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def _children(element: Any, name: str) -> list[Any]:
+    return [child for child in element if _local(child) == name]
+
+
+def _text(element: Any) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def xml_kind(body: bytes) -> str:
+    """"feed", "urlset", "sitemapindex" or "" from the root element of an XML document."""
+    root = _xml_root(_gunzip(body))
+    name = _local(root) if root is not None else ""
+    if name in ("rss", "feed", "rdf", "channel"):
+        return "feed"
+    return name if name in ("urlset", "sitemapindex") else ""
+
+
+def sniff_document(body: bytes, content_type: str, url: str) -> str:
+    """What a discovery response is: "robots", "feed", "sitemap", "html" or ""."""
+    content_type = content_type.split(";")[0].strip().lower()
+    if urlsplit(url).path.lower().endswith("/robots.txt"):
+        return "robots"
+    kind = xml_kind(body) if "html" not in content_type else ""
+    if kind:
+        return "feed" if kind == "feed" else "sitemap"
+    head = body[:2048].lstrip().lower()
+    if "html" in content_type or head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if content_type in ("text/plain", "") and parse_sitemap(body, url).urls:
+        return "sitemap"
+    return ""
+
+
+def parse_feed(body: bytes, base_url: str) -> list[str]:
+    """Entry links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed; [] for anything else."""
+    root = _xml_root(body)
+    if root is None:
+        return []
+    base = root.get("{http://www.w3.org/XML/1998/namespace}base") or base_url
+    links = [_entry_link(entry, base) for entry in root.iter()
+             if _local(entry) in ("item", "entry")]
+    return _unique(links)
+
+
+def _entry_link(entry: Any, base_url: str) -> str:
+    base = urljoin(base_url, entry.get("{http://www.w3.org/XML/1998/namespace}base") or "")
+    for link in _children(entry, "link"):
+        rel = link.get("rel", "alternate")
+        href = link.get("href") or _text(link)  # Atom puts it in href, RSS in the text
+        if rel == "alternate" and href:
+            return absolute_url(href, base)
+    for guid in _children(entry, "guid"):  # RSS 2.0: a guid is a permalink unless it says not
+        if guid.get("isPermaLink", "true").lower() != "false":
+            return absolute_url(_text(guid), base)
+    about = entry.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
+    return absolute_url(about, base) if about else ""
+
+
+def _gunzip(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
+    """Decompress a gzip body, keeping at most limit bytes (a gzip bomb stops there)."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        return inflater.decompress(body, limit)
+    except zlib.error:
+        return b""
+
+
+def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
+    """The URLs and child sitemaps of an XML sitemap (urlset, sitemapindex, Google News),
+    gzip-compressed or not, or of a plain-text sitemap (one URL a line)."""
+    body = _gunzip(body)
+    if not body.lstrip().startswith(b"<"):
+        lines = body.decode("utf-8", errors="replace").splitlines()
+        return Sitemap(urls=tuple(_unique([_text_url(line, base_url) for line in lines])))
+    root = _xml_root(body)
+    if root is None:
+        return Sitemap()
+    kind = _local(root)
+    locs = [absolute_url(_text(loc), base_url) for entry in root
+            if _local(entry) in ("url", "sitemap") for loc in _children(entry, "loc")]
+    if kind == "sitemapindex":
+        return Sitemap(sitemaps=tuple(_unique(locs)))
+    return Sitemap(urls=tuple(_unique(locs))) if kind == "urlset" else Sitemap()
+
+
+def _text_url(line: str, base_url: str) -> str:
+    line = line.strip()
+    return absolute_url(line, base_url) if re.match(r"https?://\S+$", line, re.I) else ""
+
+
+def parse_robots_sitemaps(text: str, base_url: str = "") -> list[str]:
+    """The URLs of the ``Sitemap:`` lines of a robots.txt, in order (relative ones
+    only when base_url, the robots.txt URL, is given)."""
+    urls = []
+    for line in text.splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip().lower() == "sitemap":
+            urls.append(absolute_url(value.split("#")[0].strip(), base_url))
+    return _unique(urls)
+
+
+# -- HTML pages ----------------------------------------------------------------
+
+
+def _html_root(html: bytes | str) -> Any:
+    """The parsed page, or None when there is nothing to parse."""
+    if not html or not (html.strip() if isinstance(html, str) else html.strip()):
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _page_base(root: Any, url: str) -> str:
+    """The page URL, or its <base href> resolved against it."""
+    for href in root.xpath("//base/@href")[:1]:
+        try:
+            return urljoin(url, str(href).strip())
+        except ValueError:
+            return url
+    return url
+
+
+def _rels(element: Any) -> set[str]:
+    return set((element.get("rel") or "").lower().split())
+
+
+def find_feeds(html: bytes | str, base_url: str) -> list[str]:
+    """Feeds a page announces with <link rel="alternate" type="application/rss+xml">
+    (or atom+xml)."""
+    root = _html_root(html)
+    if root is None:
+        return []
+    base = _page_base(root, base_url)
+    feeds = [absolute_url(link.get("href") or "", base) for link in root.iter("link")
+             if "alternate" in _rels(link)
+             and (link.get("type") or "").strip().lower() in FEED_TYPES]
+    return _unique(feeds)
+
+
+def find_links(html: bytes | str, base_url: str) -> list[str]:
+    """The page's <a href> links to the same site, canonical, unique, in page order."""
+    root = _html_root(html)
+    if root is None:
+        return []
+    base = _page_base(root, base_url)
+    links = [absolute_url(a.get("href") or "", base) for a in root.iter("a")]
+    return _unique([link for link in links if link and same_site(link, base_url)])
+
+
+def canonical_link(html: bytes | str, url: str) -> str:
+    """The page's <link rel="canonical">, canonicalized, when it stays on the same site
+    as url over http(s); "" otherwise."""
+    root = _html_root(html)
+    if root is None:
+        return ""
+    base = _page_base(root, url)
+    for link in root.iter("link"):
+        if "canonical" in _rels(link) and link.get("href"):
+            target = absolute_url(link.get("href") or "", base)
+            return target if target and same_site(target, url) else ""
+    return ""
+
+
+def classify_page(html: bytes | str) -> PageKind:
+    """Whether the page's own markup (JSON-LD @type, og:type) calls it a story."""
+    root = _html_root(html)
+    if root is None:
+        return PageKind(None)
+    types = [t.lower() for t in _jsonld_types(root)]
+    og_type = " ".join(root.xpath("//meta[@property='og:type']/@content")[:1]).strip().lower()
+    for kind in types:
+        if kind in ARTICLE_TYPES:
+            return PageKind(True, f"JSON-LD {kind}")
+    if og_type in OG_ARTICLE or og_type.startswith("article"):
+        return PageKind(True, f"og:type {og_type}")
+    for kind in types:
+        if kind in NON_ARTICLE_TYPES:
+            return PageKind(False, f"JSON-LD {kind}")
+    if og_type in ("website", "profile", "book", "music.song", "video.other", "product"):
+        return PageKind(False, f"og:type {og_type}")
+    return PageKind(None)
+
+
+def page_is_article(html: bytes | str) -> bool | None:
+    """True for a story page, False for a listing/profile/site page, None when silent."""
+    return classify_page(html).is_article
+
+
+def _jsonld_types(root: Any) -> list[str]:
+    types: list[str] = []
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text_content() or "null", strict=False)
+        except ValueError:
+            continue
+        _collect_types(data, types, depth=0)
+    return types
+
+
+def _collect_types(data: object, types: list[str], depth: int) -> None:
+    """@type values of the top-level objects, of @graph members and of list members."""
+    if depth > 3:
+        return
+    if isinstance(data, list):
+        for member in data:
+            _collect_types(member, types, depth + 1)
+    elif isinstance(data, dict):
+        kind = data.get("@type")
+        types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
+        _collect_types(data.get("@graph"), types, depth + 1)

@@ -1,0 +1,72 @@
+"""Scrapy settings for Stet: polite by default.
+
+Stet identifies itself honestly, obeys robots.txt (a disallowed page is never
+requested, see ``scraper.middlewares.RobotsGuardMiddleware``), adapts its pace to
+each server (AutoThrottle), honours ``Retry-After`` and never lets an HTTP cache
+decide whether an article changed. Every knob can be overridden per run with
+``scrapy crawl articles -s NAME=VALUE``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from scraper import __version__
+
+BOT_NAME = "stet"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+STET_CONTACT_URL = os.environ.get("STET_CONTACT_URL", "https://github.com/stet-news/stet")
+USER_AGENT = f"Stet/{__version__} (+{STET_CONTACT_URL})"
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "*",
+}
+
+# Stet's own settings.
+STET_DB = os.environ.get("STET_DB") or "data/archive.db"
+STET_SOURCES = os.environ.get("STET_SOURCES") or "sources.toml"
+STET_MAX_NEW_ARTICLES = 500  # new article URLs requested per source per pass
+STET_MAX_SITEMAPS = 20  # sitemaps fetched per source per pass (indexes included)
+STET_SITEMAP_DEPTH = 2  # how deep sitemap indexes are followed
+STET_MAX_RETRY_AFTER = 120  # seconds; a longer Retry-After gives up (outcome error)
+STET_RETRY_AFTER_TIMES = 3  # retries that honour Retry-After, besides RETRY_TIMES
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+
+# Limits.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+REDIRECT_MAX_TIMES = 5
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Freshness is the archive's business (ETag / If-Modified-Since), never a cache's.
+HTTPCACHE_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # Replaces the stock robots.txt middleware at the same place in the chain.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.RobotsGuardMiddleware": 100,
+    # Replaces the stock retry middleware: the same, plus Retry-After.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scraper.middlewares.RetryAfterMiddleware": 550,
+}
+ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
