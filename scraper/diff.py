@@ -52,6 +52,9 @@ MOVE_CUTOFF = 0.8
 # "1,200" -> "1,500" is one change; a word keeps its apostrophes ("Zelensky's").
 _TOKEN = re.compile(r"(?:\d+(?:[.,:/]\d+)+\w*|\w+(?:['’]\w+)*|[^\w\s])\s*|\s+")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Texts longer than this (in characters) are aligned by sentence first.
+LONG_TEXT = 4000
+_SENTENCE = re.compile(r".+?(?:[.!?…]+[\"”’»)]*(?:\s+|\Z)|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -154,9 +157,31 @@ def words_of(text: str) -> list[str]:
 
 
 def diff_words(old: str, new: str) -> tuple[WordOp, ...]:
-    """Token diff of two short texts, cleaned up to read well."""
+    """Token diff of two texts, cleaned up to read well."""
     if old == new:
         return (WordOp("equal", old),) if old else ()
+    if len(old) + len(new) > LONG_TEXT:
+        return _diff_sentences(old, new)
+    return _diff_tokens(old, new)
+
+
+def _diff_sentences(old: str, new: str) -> tuple[WordOp, ...]:
+    """Align sentences first, then diff tokens inside the unmatched ones.
+
+    A body that came without paragraph breaks is one huge paragraph; this keeps
+    each token-level SequenceMatcher run to a few sentences.
+    """
+    a, b = _SENTENCE.findall(old), _SENTENCE.findall(new)
+    ops: list[WordOp] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, False).get_opcodes():
+        if tag == "equal":
+            ops.append(WordOp("equal", "".join(a[i1:i2])))
+        else:
+            ops.extend(_diff_tokens("".join(a[i1:i2]), "".join(b[j1:j2])))
+    return _merge(ops)
+
+
+def _diff_tokens(old: str, new: str) -> tuple[WordOp, ...]:
     a, b = tokenize(old), tokenize(new)
     # Compare tokens without their trailing space, so that the last word of a
     # paragraph still matches the same word followed by more text.

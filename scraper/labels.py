@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -153,7 +153,7 @@ def _labels(old: Text, new: Text, diff: VersionDiff, summary: DiffSummary) -> It
         yield "numbers"
     if any(_touches_quote(e) for e in edits):
         yield "quote"
-    correction = _count_notes(new) > _count_notes(old)
+    correction = _count_notes(diff, new_side) > _count_notes(diff, old_side)
     if correction:
         yield "correction"
     if _is_rewrite(old, new, diff):
@@ -203,8 +203,13 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
-def _count_notes(text: Text) -> int:
-    return sum(len(_CORRECTION.findall(part)) for part in (text.headline, text.body))
+def _count_notes(diff: VersionDiff, side: Callable[[Iterable[WordOp]], str]) -> int:
+    """Correction notes on one side of the headline and the paragraphs that differ.
+
+    Equal paragraphs hold as many notes on both sides, so they need no scan.
+    """
+    parts = [diff.headline, *(p.words for p in diff.body if p.op != "equal")]
+    return sum(len(_CORRECTION.findall(side(words))) for words in parts)
 
 
 def _is_rewrite(old: Text, new: Text, diff: VersionDiff) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -116,6 +117,16 @@ def test_reworded_phrase_reads_as_one_change() -> None:
     )
 
 
+def test_short_word_between_two_changes_joins_them() -> None:
+    ops = diff_words("It said the plan was a provocation.", "It called the move a provocation.")
+    assert ops == (
+        WordOp("equal", "It "),
+        WordOp("delete", "said the plan was "),
+        WordOp("insert", "called the move "),
+        WordOp("equal", "a provocation."),
+    )
+
+
 def test_added_and_removed_paragraphs_keep_their_places() -> None:
     extra = "Denmark's prime minister is due to visit Kyiv next week."
     new = body(*PARAGRAPHS[:2], extra, *PARAGRAPHS[2:5], PARAGRAPHS[6])
@@ -214,6 +225,28 @@ def test_word_ops_rebuild_both_texts(old: str, new: str) -> None:
     assert "".join(w.text for w in ops if w.op != "insert") == old
     assert "".join(w.text for w in ops if w.op != "delete") == new
     assert all(w.text for w in ops)
+
+
+sentences = st.lists(st.sampled_from(["Kyiv said.", "12 drones!", "“We won.”", "a.b"]), max_size=9)
+
+
+@given(sentences.map(" ".join), sentences.map(" ".join))
+def test_long_texts_aligned_by_sentence_rebuild_both_texts(old: str, new: str) -> None:
+    with mock.patch("scraper.diff.LONG_TEXT", 10):
+        ops = diff_words(old, new)
+    assert "".join(w.text for w in ops if w.op != "insert") == old
+    assert "".join(w.text for w in ops if w.op != "delete") == new
+
+
+def test_long_paragraph_keeps_unchanged_sentences_equal() -> None:
+    sentences = [f"Officials said {n} homes were flooded in district {n}." for n in range(200)]
+    new = list(sentences)
+    new[100] = "Officials said 1,000 homes were flooded in district 100."
+    ops = diff_words(" ".join(sentences), " ".join(new))
+    assert [w for w in ops if w.op != "equal"] == [
+        WordOp("delete", "100 "),
+        WordOp("insert", "1,000 "),
+    ]
 
 
 def test_every_paragraph_op_exposes_its_two_sides() -> None:
