@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from datasette import hookimpl
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
@@ -26,8 +26,15 @@ DIFF_COLUMNS = {"headline": "previous_headline", "body": "previous_body"}
 # Canned queries give each row a link to its review page in this column.
 LINK_COLUMN = "review_page"
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-@hookimpl
+
+def _hook(function: F) -> F:
+    """datasette.hookimpl, typed for mypy --strict (datasette ships no type hints)."""
+    return cast(F, hookimpl(function))
+
+
+@_hook
 def prepare_jinja2_environment(env: Environment) -> None:
     """Add our templates under "stet/" (an entry-point module has no templates dir)."""
     loader: BaseLoader | None = env.loader
@@ -35,7 +42,7 @@ def prepare_jinja2_environment(env: Environment) -> None:
     env.loader = ChoiceLoader([loader, ours] if loader is not None else [ours])
 
 
-@hookimpl
+@_hook
 def register_routes() -> list[tuple[str, Callable[..., Any]]]:
     return [
         (r"^/-/stet/article/(?P<article_id>[0-9]+)$", pages.article_page),
@@ -45,12 +52,12 @@ def register_routes() -> list[tuple[str, Callable[..., Any]]]:
     ]
 
 
-@hookimpl
+@_hook
 def extra_css_urls(datasette: Any) -> list[str]:
     return [datasette.urls.path("/-/stet/review.css")]
 
 
-@hookimpl
+@_hook
 def render_cell(row: Any, value: Any, column: str, table: str | None,
                 datasette: Any) -> Markup | None:
     """Diff cells in the revisions view and review links in canned queries; else None."""
