@@ -86,9 +86,9 @@ def get(site: Site, path: str) -> httpx.Response:
 
 
 def rows(site: Site, path: str) -> list[dict[str, Any]]:
-    separator = "&" if "?" in path else "?"
-    response = get(site, f"{path.replace('?', '.json?', 1) if '?' in path else path + '.json'}"
-                   f"{separator}_shape=array")
+    """The rows of a table or query page as JSON (path may carry a query string)."""
+    base, _, query = path.partition("?")
+    response = get(site, f"{base}.json?_shape=array" + (f"&{query}" if query else ""))
     assert response.status_code == 200, response.text
     result: list[dict[str, Any]] = response.json()
     return result
