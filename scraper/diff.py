@@ -6,8 +6,9 @@ paragraphs are diffed word by word.  Each difflib run therefore sees one
 paragraph's worth of tokens, which keeps the quadratic worst case of
 SequenceMatcher small; see tests/bench_diff.py for the numbers.
 
-Labels live in scraper/labels.py and rendering in scraper/render.py; their
-public names are re-exported here so callers need only ``scraper.diff``.
+Labels live in scraper/labels.py, and text, HTML and JSON output in
+scraper/render.py; their public names are re-exported here so callers need
+only ``scraper.diff``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # re-exported lazily below, because those modules import this one
     from scraper.labels import LABELS, DiffSummary, summarize
-    from scraper.render import render_html, render_text
+    from scraper.render import diff_from_json, diff_to_json, render_html, render_text
 
 __all__ = [
     "LABELS",
@@ -372,54 +373,13 @@ def _whole(op: str, text: str) -> tuple[WordOp, ...]:
     return (WordOp(op, text),) if text else ()
 
 
-# --- JSON -------------------------------------------------------------------
-
-
-def diff_to_json(diff: VersionDiff) -> dict[str, Any]:
-    """A JSON-serialisable form of the diff; ``diff_from_json`` reads it back."""
-    return {
-        "changed": diff.changed,
-        "headline": _words_to_json(diff.headline),
-        "byline": _words_to_json(diff.byline),
-        "body": [
-            {
-                "op": p.op,
-                "old_index": p.old_index,
-                "new_index": p.new_index,
-                "words": _words_to_json(p.words),
-            }
-            for p in diff.body
-        ],
-    }
-
-
-def _words_to_json(ops: tuple[WordOp, ...]) -> list[dict[str, str]]:
-    return [{"op": w.op, "text": w.text} for w in ops]
-
-
-def diff_from_json(data: dict[str, Any]) -> VersionDiff:
-    """The diff that ``diff_to_json`` wrote."""
-    return VersionDiff(
-        headline=_words_from_json(data["headline"]),
-        byline=_words_from_json(data["byline"]),
-        body=tuple(
-            ParagraphOp(p["op"], p["old_index"], p["new_index"], _words_from_json(p["words"]))
-            for p in data["body"]
-        ),
-    )
-
-
-def _words_from_json(ops: list[dict[str, str]]) -> tuple[WordOp, ...]:
-    return tuple(WordOp(w["op"], w["text"]) for w in ops)
-
-
 def __getattr__(name: str) -> Any:
     """Lazy re-exports (PEP 562): labels.py and render.py import this module."""
     if name in {"LABELS", "DiffSummary", "summarize"}:
         from scraper import labels
 
         return getattr(labels, name)
-    if name in {"render_html", "render_text"}:
+    if name in {"diff_from_json", "diff_to_json", "render_html", "render_text"}:
         from scraper import render
 
         return getattr(render, name)

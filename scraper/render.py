@@ -1,4 +1,4 @@
-"""Render a version diff for a terminal (inline or side by side) or for HTML.
+"""Render a version diff for a terminal (inline or side by side), HTML or JSON.
 
 Inline text follows ``git diff --word-diff=plain``: [-removed-]{+added+}, or
 red strikethrough and green underline with ``color=True``.  Unchanged
@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from scraper.diff import ParagraphOp, VersionDiff, WordOp
 
@@ -288,3 +289,44 @@ def _html_words(words: Iterable[WordOp]) -> str:
         tag = tags.get(segment.style)
         out.append(f'<{tag} class="stet-{segment.style}">{text}</{tag}>' if tag else text)
     return "".join(out)
+
+
+# --- JSON -------------------------------------------------------------------
+
+
+def diff_to_json(diff: VersionDiff) -> dict[str, Any]:
+    """A JSON-serialisable form of the diff; ``diff_from_json`` reads it back."""
+    return {
+        "changed": diff.changed,
+        "headline": _words_to_json(diff.headline),
+        "byline": _words_to_json(diff.byline),
+        "body": [
+            {
+                "op": p.op,
+                "old_index": p.old_index,
+                "new_index": p.new_index,
+                "words": _words_to_json(p.words),
+            }
+            for p in diff.body
+        ],
+    }
+
+
+def _words_to_json(ops: tuple[WordOp, ...]) -> list[dict[str, str]]:
+    return [{"op": w.op, "text": w.text} for w in ops]
+
+
+def diff_from_json(data: dict[str, Any]) -> VersionDiff:
+    """The diff that ``diff_to_json`` wrote."""
+    return VersionDiff(
+        headline=_words_from_json(data["headline"]),
+        byline=_words_from_json(data["byline"]),
+        body=tuple(
+            ParagraphOp(p["op"], p["old_index"], p["new_index"], _words_from_json(p["words"]))
+            for p in data["body"]
+        ),
+    )
+
+
+def _words_from_json(ops: list[dict[str, str]]) -> tuple[WordOp, ...]:
+    return tuple(WordOp(w["op"], w["text"]) for w in ops)

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from scraper.diff import Text, diff_versions, render_text, split_paragraphs, summarize
+from scraper.diff import DiffSummary, Text, diff_versions, render_text, split_paragraphs, summarize
 
 SUBJECTS = ["The minister", "Officials", "The council", "Residents", "Zelensky", "The agency"]
 VERBS = ["said", "announced", "warned", "confirmed", "denied", "estimated"]
@@ -82,6 +82,9 @@ def baseline(old: Text, new: Text) -> list[str]:
     return list(difflib.ndiff(old.body.split(), new.body.split()))
 
 
+Row = tuple[str, float, float | None]  # case, stet ms, baseline ms
+
+
 def one_paragraph(text: Text) -> Text:
     """The same body with its paragraph breaks lost, as a bad extraction gives."""
     return Text(text.headline, text.byline, text.body.replace("\n\n", " "), text.modified)
@@ -93,7 +96,7 @@ def main(runs: int) -> None:
     summary = summarize(old, new, diff)
     rewritten = versions(seed=6)[1]
     flat_old, flat_new = one_paragraph(old), one_paragraph(new)
-    rows = [
+    rows: list[Row] = [
         ("diff_versions", median_ms(lambda: diff_versions(old, new), runs), None),
         ("summarize (diff given)", median_ms(lambda: summarize(old, new, diff), runs), None),
         ("render_text (diff given)", median_ms(lambda: render_text(diff), runs), None),
@@ -113,6 +116,10 @@ def main(runs: int) -> None:
             median_ms(lambda: baseline(old, rewritten), runs),
         ),
     ]
+    report(old, new, summary, runs, rows)
+
+
+def report(old: Text, new: Text, summary: DiffSummary, runs: int, rows: list[Row]) -> None:
     print(
         f"old: {len(old.body.split())} words, {len(split_paragraphs(old.body))} paragraphs; "
         f"new: {len(new.body.split())} words, {len(split_paragraphs(new.body))} paragraphs"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -57,6 +60,17 @@ def replaced(old: str, new: str, base: Text = OLD) -> Text:
 
 def kinds(diff: VersionDiff) -> list[str]:
     return [p.op for p in diff.body]
+
+
+def test_public_names_import_from_diff_whichever_module_loads_first() -> None:
+    code = (
+        "import scraper.labels, scraper.render\n"
+        "from scraper.diff import LABELS, DiffSummary, summarize, render_text, diff_to_json\n"
+        "print(len(LABELS))"
+    )
+    root = Path(__file__).parent.parent
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "11\n", "")
 
 
 # --- structure --------------------------------------------------------------
