@@ -335,12 +335,14 @@ def crawl_step(site: DemoSite, db: Path, steps: int) -> str:
 
 
 def run_demo(db: Path, port: int = 0, steps: int | None = None, fresh: bool = False) -> None:
+    """Crawl the demo site through its first `steps` steps into db, then show the changes."""
+    available = count_steps(SITE_DIR)
+    steps = steps or available
+    if not 1 <= steps <= available:
+        raise DemoError(f"--steps must be between 1 and {available}")
     prepare_archive(db, fresh)
     site = DemoSite(port=port).start()
     try:
-        steps = steps or site.steps
-        if not 1 <= steps <= site.steps:
-            raise DemoError(f"--steps must be between 1 and {site.steps}")
         sys.stderr.write(f"The Harbour Courier demo site is at {site.base_url}/\n")
         for step in range(1, steps + 1):
             site.step = step
