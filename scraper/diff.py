@@ -306,18 +306,26 @@ def _pair_moves(
             if i is not None:
                 pool.remove(i)
                 pairs.append(_Pair("move", i, j))
-    moved_old = {p.old_index for p in pairs}
-    moved_new = {p.new_index for p in pairs}
     for olds, news in gaps:
-        olds[:] = [i for i in olds if i not in moved_old]
-        news[:] = [j for j in news if j not in moved_new]
+        _take_out(olds, news, pairs)
     return pairs
+
+
+def _take_out(olds: list[int], news: list[int], pairs: list[_Pair]) -> None:
+    """Remove paired paragraphs from a gap's unmatched ones, in place."""
+    paired_old = {p.old_index for p in pairs}
+    paired_new = {p.new_index for p in pairs}
+    olds[:] = [i for i in olds if i not in paired_old]
+    news[:] = [j for j in news if j not in paired_new]
 
 
 def _pair_in_order(
     olds: list[int], news: list[int], words: tuple[list[frozenset[str]], list[frozenset[str]]]
 ) -> list[_Pair]:
-    """Order-preserving pairing of one gap with the greatest total similarity."""
+    """Order-preserving pairing of one gap with the greatest total similarity.
+
+    The pairs are changes; they are taken out of ``olds`` and ``news``.
+    """
     n, m = len(olds), len(news)
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for a in range(n):
@@ -335,8 +343,7 @@ def _pair_in_order(
         else:
             a, b = a - 1, b - 1
             pairs.append(_Pair("change", olds[a], news[b]))
-    olds[:] = [i for i in olds if i not in {p.old_index for p in pairs}]
-    news[:] = [j for j in news if j not in {p.new_index for p in pairs}]
+    _take_out(olds, news, pairs)
     return pairs
 
 

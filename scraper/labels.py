@@ -158,9 +158,9 @@ def _labels(old: Text, new: Text, diff: VersionDiff, summary: DiffSummary) -> It
         yield "correction"
     if _is_rewrite(old, new, diff):
         yield "rewrite"
-    if not numbers and not summary.paragraphs_added + summary.paragraphs_removed:
-        if summary.paragraphs_moved == 0 and _is_typo(edits):
-            yield "typo"
+    structural = summary.paragraphs_added + summary.paragraphs_removed + summary.paragraphs_moved
+    if not numbers and not structural and _is_typo(edits):
+        yield "typo"
     text_changed = summary.headline_changed or old.body != new.body
     if text_changed and not correction and old.modified == new.modified:
         yield "stealth"
