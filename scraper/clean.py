@@ -186,7 +186,7 @@ def pick_container(
         body = root.find("body")
         return [body] if body is not None else None
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    top = main_article(ranked[0])
+    top = main_article(ranked)
     ld_body = ld_str(meta.ld, "articleBody") or microdata_body(root)
     if len(WORD_RE.findall(ld_body)) >= 50:
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
@@ -195,12 +195,33 @@ def pick_container(
     return with_siblings(top, scores)
 
 
-def main_article(top: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """A winner holding several <article>s is a story plus teaser cards: take the longest."""
-    articles = [el for el in top.iterdescendants("article")]
-    if len(articles) < 2:
-        return top
-    return max(articles, key=lambda el: len(el.text_content()) * (1 - link_density(el)))
+def main_article(ranked: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """The best candidate that is not a list of teaser cards (several nested <article>s)."""
+    listings: set[lxml.html.HtmlElement] = set()
+    for el in ranked[:10]:
+        if any(parent in listings for parent in el.iterancestors()):
+            continue  # a card inside a teaser list
+        length = len(el.text_content()) or 1
+        cards = outer_articles(el)
+        sizes = [len(a.text_content()) for a in cards]
+        if len(cards) < 2 or sum(sizes) < 0.5 * length:
+            return el
+        if max(sizes) >= 0.5 * length:  # one story plus small cards: keep the story
+            return cards[sizes.index(max(sizes))]
+        listings.add(el)
+    return ranked[0]
+
+
+def outer_articles(el: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """<article> descendants not inside another <article> (iterative: deep trees)."""
+    found, stack = [], list(el)
+    while stack:
+        child = stack.pop()
+        if child.tag == "article":
+            found.append(child)
+        elif isinstance(child.tag, str):
+            stack.extend(child)
+    return found
 
 
 def microdata_body(root: lxml.html.HtmlElement) -> str:

@@ -1,0 +1,361 @@
+"""clean_page on saved real pages, hand-made edge cases and hostile input (issue 3)."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scraper.clean import CLEANER_VERSION, CleanPage, Selectors, clean_page
+
+SITES = Path(__file__).parent / "sites"
+REAL = SITES / "extraction"
+HAND = SITES / "clean"
+
+
+def real_page(prefix: str) -> bytes:
+    (path,) = REAL.glob(f"{prefix}*.html.gz")
+    return gzip.decompress(path.read_bytes())
+
+
+def hand_page(name: str) -> bytes:
+    return (HAND / name).read_bytes()
+
+
+# (file prefix, url, must appear in body, must not appear in body)
+REAL_PAGES = [
+    (
+        "42aad16b",
+        "https://www.aljazeera.com/ajimpact/nasas-commercial-moon-shot-musk-bezos-firms-bid-191119041538885.html",
+        ["Getting to the Moon, while not easy, has been done.",
+         "enlisted the engineering muscle"],
+        ["China completes landing test for its first Mars mission in 2020",
+         "© 2019 Al Jazeera Media Network", "Musk's and Bezos's firms to bid"],
+    ),
+    (
+        "374ac9a5",
+        "https://www.cnbc.com/2019/11/20/emirates-inks-order-for-30-boeing-787-jets-talks-expansion-plans.html",
+        ["finalized a deal to purchase 30 of Boeing",
+         "Emirates is the number one buyer of Airbus' iconic A380"],
+        ["Orders for Boeing's embattled 737 Max pick up at Dubai Air Show",
+         "Will hyperloop threaten aviation?"],
+    ),
+    (
+        "e372e42c",
+        "https://www.jpost.com/Breaking-News/Son-of-former-German-president-stabbed-to-death-in-Berlin-608399",
+        ["Fritz Eckart von Weizsäcker was stabbed to death",
+         "presentation led by von Weizsäcker at the Schlosspark-Klinik"],
+        ["Russia: Israeli strikes on Syria wrong move", "US Senate unanimously passes"],
+    ),
+    (
+        "0e014df6",
+        "https://theantijunecleaver.com/2014/09/make-arrowhead-water-a-part-of-your-mountain-hike-survival-kit/",
+        ["What is your favorite weekend family activity?"],
+        ["Save my name, email, and website in this browser",
+         "This site uses Akismet to reduce spam", "Everything You Need to Know About Cloth Diapers"],
+    ),
+    (
+        "b3c19dd5",
+        "https://www.mensagensreflexao.com.br/quem-se-ama",
+        ["Viver uma verdadeira experiência amorosa é um dos maiores prazeres da vida."],
+        ["Mensagem de Natal para Namorado", "Você pode gostar"],
+    ),
+    (
+        "f344ca5f",
+        "https://www.hawaiinewsnow.com/2019/11/19/scientists-use-hawaii-telescope-spot-water-vapor-one-jupiters-moon/",
+        ["confirmed the presence of water vapor on the surface of Europa",
+         "is slightly smaller than Earth’s Moon"],
+        ["Full Court Press with Greta Van Susteren",
+         "Navy says their plan to reduce risk from Red Hill fuel tanks"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("prefix", "url", "present", "absent"), REAL_PAGES,
+                         ids=[row[0] for row in REAL_PAGES])
+def test_real_page(prefix: str, url: str, present: list[str], absent: list[str]) -> None:
+    page = clean_page(real_page(prefix), url, encoding="utf-8")
+    assert page.blocked == ""
+    for text in present:
+        assert text in page.body
+    for text in absent:
+        assert text not in page.body
+    assert page.headline and page.headline not in page.body.split("\n\n")
+
+
+def test_real_page_metadata() -> None:
+    url = REAL_PAGES[5][1]
+    page = clean_page(real_page("f344ca5f"), url)
+    assert page.headline == "Scientists use Hawaii telescope to spot water vapor on distant moon"
+    assert page.byline == "HNN Staff"
+    assert page.published == "2019-11-19T02:46:42.471Z"
+    assert page.modified == "2019-11-19T01:48:03.835Z"
+    assert page.language == "en-US"
+    assert page.canonical_url.startswith("https://www.hawaiinewsnow.com/2019/11/19/")
+
+
+# --- hand-made pages ------------------------------------------------------------------
+
+STORY_PARAGRAPHS = [
+    "The harbor city opened its first fully protected bike lane on Friday, a two-kilometer"
+    " stretch of Quay Street separated from traffic by concrete planters.",
+    "Mayor Ines Korhonen said the lane was the first step of a network that should link"
+    " every district to the waterfront by 2029.",
+    '"People told us they wanted to ride but did not feel safe next to trucks," Korhonen'
+    " told reporters at the opening ceremony.",
+    "Shops feared losing parking",
+    "Some shop owners on Quay Street had opposed the project, which removed forty parking"
+    " spaces, arguing that delivery vans would have nowhere to stop.",
+    "The council answered with two loading bays at each end of the street and a trial"
+    " period of twelve months, after which traffic counts will be published.",
+    "Cycling groups welcomed the lane but asked the city to fix the crossing at the ferry"
+    " terminal, where the protected section ends abruptly.",
+]
+FURNITURE = [
+    "News Feed", "min read", "ago", "views", "comments", "City Hall", "Related",
+    "Bus fares", "newsletter", "Share", "Tweet", "Avatar", "city hall reporter", "Read more",
+    "More stories", "Ferry strike", "minister", "Show More", "rights reserved", "Read also",
+    "Tram line", "Advertisement", "Great news", "cookies", "Most popular", "Comment",
+]
+
+
+@pytest.mark.parametrize("name", ["furniture.html", "furniture-variant.html"])
+def test_story_without_furniture(name: str) -> None:
+    page = clean_page(hand_page(name), "https://ledger.example/2025/09/harbor-bike-lane")
+    assert page.body == "\n\n".join(STORY_PARAGRAPHS)
+    for noise in FURNITURE:
+        assert noise.lower() not in page.body.lower()
+    assert page.headline == "Harbor city opens its first protected bike lane"
+    assert page.byline == "Mara Quill, Theo Brandt"
+    assert page.published == "2025-09-05T14:30:00+02:00"
+    assert page.blocked == ""
+
+
+def test_changed_markup_gives_identical_text() -> None:
+    """Same story, new template, teasers and counters: no new version (STYLE: Tests)."""
+    url = "https://ledger.example/2025/09/harbor-bike-lane"
+    one = clean_page(hand_page("furniture.html"), url)
+    two = clean_page(hand_page("furniture-variant.html"), url)
+    assert (one.headline, one.byline, one.body) == (two.headline, two.byline, two.body)
+    assert one.body.count("\n\n") == len(STORY_PARAGRAPHS) - 1
+
+
+def test_jsonld_graph_metadata_and_canonical() -> None:
+    page = clean_page(hand_page("furniture.html"), "https://ledger.example/news/")
+    assert page.modified == "2025-09-06T09:15:00+02:00"  # JSON-LD wins over the meta tag
+    assert page.canonical_url == "https://ledger.example/2025/09/harbor-bike-lane"
+    assert page.language == "en"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Port budget doubles | Harbor Times", "Port budget doubles"),
+        ("Port budget doubles - Harbor Times", "Port budget doubles"),
+        ("Port budget doubles — Harbor Times", "Port budget doubles"),
+        ("Harbor Times | Port budget doubles", "Port budget doubles"),
+        ("Port budget doubles - and taxes rise", "Port budget doubles - and taxes rise"),
+    ],
+)
+def test_site_name_suffix_removed(title: str, expected: str) -> None:
+    html = (f'<html><head><title>{title}</title><meta property="og:site_name" '
+            f'content="Harbor Times"></head><body><p>{STORY_PARAGRAPHS[0]}</p></body></html>')
+    assert clean_page(html, "https://harbortimes.example/a").headline == expected
+
+
+def test_site_name_from_host_without_og_site_name() -> None:
+    html = f"<title>Port budget doubles | HarborTimes</title><p>{STORY_PARAGRAPHS[0]}</p>"
+    assert clean_page(html, "https://www.harbortimes.com/a").headline == "Port budget doubles"
+
+
+def test_br_paragraphs_lists_and_quotes() -> None:
+    page = clean_page(hand_page("breaks.html"))
+    assert page.body.split("\n\n") == [
+        "The council meets on Tuesday evening to vote on the harbor budget, which grew by"
+        " four percent this year.",
+        "Members will also hear a report on the state of the old lighthouse, closed to"
+        " visitors since the spring storms. The report was written by an engineering firm"
+        " from the capital.",
+        "Items on the agenda:",
+        "Approval of the harbor budget for next year",
+        "Repairs to the lighthouse stairs and lantern room",
+        "A new timetable for the evening ferry service",
+        "Public comments are limited to three minutes per speaker.",
+        '"We expect a long night," the council secretary wrote in a note to members.',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "blocked"),
+    [("cloudflare.html", "bot-challenge"), ("consent.html", "consent"),
+     ("paywall.html", "paywall")],
+)
+def test_blocked_pages(name: str, blocked: str) -> None:
+    assert clean_page(hand_page(name), "https://news.example/a").blocked == blocked
+
+
+def test_long_article_with_paywall_words_is_not_blocked() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY_PARAGRAPHS * 2)
+    html = f"<article>{story}</article><p>Already a subscriber? Log in. We use cookies.</p>"
+    assert clean_page(html).blocked == ""
+
+
+def test_selectors_override_scoring() -> None:
+    html = hand_page("furniture.html")
+    sel = Selectors(headline="h1", body="div.story-body", remove=("p:nth-of-type(2)",))
+    page = clean_page(html, selectors=sel)
+    assert page.headline == "Harbor city opens its first protected bike lane"
+    assert page.body.startswith(STORY_PARAGRAPHS[0][:40])
+    assert STORY_PARAGRAPHS[1] not in page.body
+
+
+def test_bad_selector_is_ignored() -> None:
+    page = clean_page(hand_page("furniture.html"), selectors=Selectors(body="div[[", remove=("::",)))
+    assert page.body == "\n\n".join(STORY_PARAGRAPHS)
+
+
+# --- encodings ------------------------------------------------------------------------
+
+UKRAINIAN = ("Київ запустив першу спільну лінію виробництва дронів у Данії, заявив"
+             " президент на пресконференції в Ужгороді у п'ятницю.")
+
+
+def page_bytes(text: str, encoding: str, head: str = "") -> bytes:
+    return f"<html><head>{head}<title>News</title></head><body><p>{text}</p></body></html>".encode(
+        encoding
+    )
+
+
+def test_windows_1251_with_meta_charset_only() -> None:
+    data = page_bytes(UKRAINIAN, "cp1251", '<meta charset="windows-1251">')
+    assert clean_page(data).body == UKRAINIAN
+
+
+def test_windows_1251_with_http_equiv() -> None:
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    assert clean_page(page_bytes(UKRAINIAN, "cp1251", head)).body == UKRAINIAN
+
+
+def test_header_latin1_but_utf8_body() -> None:
+    assert clean_page(page_bytes(UKRAINIAN, "utf-8"), encoding="ISO-8859-1").body == UKRAINIAN
+
+
+def test_header_charset_beats_meta() -> None:
+    data = page_bytes(UKRAINIAN, "koi8-u", '<meta charset="utf-8">')
+    assert clean_page(data, encoding="koi8-u").body == UKRAINIAN
+
+
+def test_latin1_header_with_real_latin1_bytes() -> None:
+    text = "Le café de la gare a rouvert ses portes après trois ans de travaux, à Genève."
+    assert clean_page(page_bytes(text, "cp1252"), encoding="iso-8859-1").body == text
+
+
+def test_utf8_bom_beats_wrong_header() -> None:
+    data = b"\xef\xbb\xbf" + page_bytes(UKRAINIAN, "utf-8")
+    assert clean_page(data, encoding="windows-1251").body == UKRAINIAN
+
+
+def test_detection_without_any_declaration() -> None:
+    text = " ".join([UKRAINIAN] * 4)
+    assert clean_page(page_bytes(text, "cp1251")).body == text
+
+
+def test_invalid_bytes_are_replaced() -> None:
+    data = b'<meta charset="utf-8"><p>Before \xff\xfe after, a sentence long enough to keep.</p>'
+    body = clean_page(data).body
+    assert body.startswith("Before ") and body.endswith("after, a sentence long enough to keep.")
+    assert "\ufffd" in body
+
+
+# --- hostile input --------------------------------------------------------------------
+
+def png_bytes() -> bytes:
+    raw = b"\x00" + b"\xff\x00\x00" * 4
+    chunk = b"IDAT" + zlib.compress(raw)
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR"
+            + struct.pack(">IIBBBBB", 4, 1, 8, 2, 0, 0, 0) + b"\0\0\0\0"
+            + struct.pack(">I", len(chunk) - 4) + chunk + b"\0\0\0\0" * 2 + b"IEND")
+
+
+def test_empty_inputs() -> None:
+    for data in (b"", "", "   ", b"\n\n"):
+        assert clean_page(data) == CleanPage(blocked="empty")
+
+
+def test_png_bytes_give_empty_page() -> None:
+    assert clean_page(png_bytes(), encoding="utf-8") == CleanPage(blocked="empty")
+
+
+def test_deep_nesting_does_not_raise() -> None:
+    html = "<html><body>" + "<div>" * 20_000 + "deep" + "</div>" * 20_000 + (
+        f"<p>{STORY_PARAGRAPHS[0]}</p></body></html>")
+    page = clean_page(html)
+    assert isinstance(page, CleanPage)
+    assert page.blocked in ("", "empty")
+
+
+def test_deep_nesting_of_inline_tags_keeps_shallow_text() -> None:
+    html = f"<p>{STORY_PARAGRAPHS[0]}</p>" + "<span><b>" * 10_000 + "x"
+    assert STORY_PARAGRAPHS[0] in clean_page(html.encode()).body
+
+
+def test_nul_bytes_are_dropped() -> None:
+    data = f"<p>{STORY_PARAGRAPHS[0]}</p>".replace("harbor", "har\x00bor").encode()
+    assert clean_page(data).body == STORY_PARAGRAPHS[0]
+
+
+def test_truncated_document_gives_partial_text() -> None:
+    whole = hand_page("furniture.html")
+    cut = whole[: whole.index(b"Some shop owners") + 43]
+    page = clean_page(cut)
+    assert page.body.startswith(STORY_PARAGRAPHS[0])
+    assert page.body.endswith("Some shop owners on Quay Street had opposed")
+
+
+def test_truncated_inside_multibyte_character() -> None:
+    data = page_bytes(UKRAINIAN, "utf-8")[:-30]
+    data = data[: data.rindex("ї".encode()) + 1]  # ends inside a two-byte character
+    assert clean_page(data, encoding="iso-8859-1").body.startswith("Київ запустив")
+
+
+def test_five_megabyte_single_line() -> None:
+    html = "<html><body><p>" + "word " * 1_000_000 + "</p></body></html>"
+    assert "\n" not in html
+    page = clean_page(html)
+    assert page.body.startswith("word word") and len(page.body) > 4_000_000
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["http://example.com/just-a-url", "C:\\pages\\index.html", '<?xml version="1.0"?><rss/>',
+     '<?xml version="1.0" encoding="utf-8"?><html><p>Ok</p></html>', "<", "</p>", "<!--",
+     "<script>", "<html><head><title>t</title>"],
+)
+def test_odd_markup_never_raises_or_warns(markup: str) -> None:
+    for data in (markup, markup.encode()):
+        assert isinstance(clean_page(data), CleanPage)  # filterwarnings=error catches warnings
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=400), st.text(max_size=400)))
+def test_any_input_gives_a_clean_page(data: bytes | str) -> None:
+    page = clean_page(data, encoding="utf-8")
+    assert page.blocked in ("", "empty", "paywall", "consent", "bot-challenge")
+    assert page.body == page.body.strip()
+    assert "\n\n\n" not in page.body
+
+
+def test_body_format_and_version() -> None:
+    page = clean_page(hand_page("furniture-variant.html"))
+    for para in page.body.split("\n\n"):
+        assert para == re.sub(r"\s+", " ", para).strip() and para
+    assert CLEANER_VERSION == "1"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        page.body = "x"  # type: ignore[misc]
