@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Callable
@@ -24,6 +23,25 @@ class StetUsageError(click.ClickException):
     """A usage or configuration problem: one line on stderr, exit status 2."""
 
     exit_code = 2
+
+
+def settings_option(command: F) -> F:
+    """`-s NAME=VALUE`: a Scrapy setting for the crawl process, as `scrapy crawl -s`."""
+    return click.option(
+        "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", callback=_settings,
+        help="Override a crawl setting (Scrapy's -s), e.g. -s DOWNLOAD_DELAY=2.",
+    )(command)
+
+
+def _settings(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[
+        str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise StetUsageError(f"bad setting {value!r}: use NAME=VALUE")
+        pairs[name.strip()] = setting
+    return pairs
 
 
 def db_option(command: F) -> F:
@@ -81,10 +99,11 @@ def _sources(ctx: click.Context, args: tuple[str, ...]) -> list[Any]:
 @click.argument("sources", nargs=-1)
 @click.option("--all", "everything", is_flag=True,
               help="Re-check every known article of these sources now, not only the due ones.")
+@settings_option
 @db_option
 @click.pass_context
 def crawl(ctx: click.Context, sources: tuple[str, ...], everything: bool,
-          db_path: Path | None) -> None:
+          settings: dict[str, str], db_path: Path | None) -> None:
     """One crawl pass over SOURCES (URLs or names in the sources file; default: all).
 
     Discovers new articles from home pages, feeds and sitemaps, and re-checks the
@@ -95,7 +114,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], everything: bool,
 
     chosen = _sources(ctx, sources)
     _open(ctx, db_path).close()  # create or migrate the archive, or fail in one line
-    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"])
+    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"], settings=settings)
     result = runner.run_pass(chosen, everything=everything)
     click.echo(f"crawl: {', '.join(s.name for s in chosen)}: {result.describe()}", err=True)
     if result.exit_code != 0:
@@ -160,10 +179,11 @@ def changes(ctx: click.Context, since: str | None, label: str | None, source: st
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--every", help="Interval for the SOURCES named here, e.g. 30s, 15m, 1h.")
+@settings_option
 @db_option
 @click.pass_context
 def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None,
-             db_path: Path | None) -> None:
+             settings: dict[str, str], db_path: Path | None) -> None:
     """Crawl passes on each source's interval until stopped (SIGTERM or Ctrl-C)."""
     from scraper.crawl import CrawlRunner
     from scraper.durations import parse_duration
@@ -176,7 +196,7 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None,
     chosen = _sources(ctx, sources)
     _open(ctx, db_path).close()
     logging.getLogger("scraper").setLevel(logging.INFO)  # one line per pass, unattended
-    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"])
+    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"], settings=settings)
     click.echo(f"schedule: {len(chosen)} source(s); stop with Ctrl-C or SIGTERM", err=True)
     Watcher(runner, chosen, interval).run()
 

@@ -17,7 +17,8 @@ def schema_markdown() -> str:
         if table.name.startswith("_"):
             continue
         columns = ", ".join(f"`{c.name}` {c.type}" for c in table.columns)
-        lines.append(f"`{table.name}`\n: {DESCRIPTIONS.get(table.name, '')}\n  Columns: {columns}\n")
+        about = DESCRIPTIONS.get(table.name, "")
+        lines.append(f"`{table.name}`\n: {about}\n  Columns: {columns}\n")
     for view in db.views:
         columns = ", ".join(f"`{c.name}`" for c in view.columns)
         lines.append(f"view `{view.name}`\n: {DESCRIPTIONS.get(view.name, '')}\n"
@@ -31,7 +32,7 @@ def help_markdown() -> str:
 
     runner = CliRunner()
     parts = [_block("stet --help", runner.invoke(cli, ["--help"], prog_name="stet").output)]
-    for name in sorted(cli.commands):  # type: ignore[attr-defined]
+    for name in sorted(cli.commands):
         output = runner.invoke(cli, [name, "--help"], prog_name="stet").output
         parts.append(_block(f"stet {name} --help", output))
     return "\n".join(parts)

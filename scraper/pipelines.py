@@ -49,11 +49,13 @@ class ArchivePipeline:
         return item
 
     def _clean(self, item: PageItem) -> CleanPage:
+        given = item.selectors
+        remove = given.get("remove") or ()
         selectors = Selectors(
-            headline=item.selectors.get("headline") or None,  # type: ignore[arg-type]
-            body=item.selectors.get("body") or None,  # type: ignore[arg-type]
-            remove=tuple(item.selectors.get("remove") or ()),  # type: ignore[call-overload]
-        ) if item.selectors else None
+            headline=str(given.get("headline") or "") or None,
+            body=str(given.get("body") or "") or None,
+            remove=tuple(str(s) for s in remove) if isinstance(remove, list | tuple) else (),
+        ) if given else None
         return clean_page(item.body, item.url, encoding=item.encoding, selectors=selectors)
 
     def _policy(self, source: str) -> RevisitPolicy:

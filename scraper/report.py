@@ -8,7 +8,8 @@ from dataclasses import asdict
 from scraper.diff import Text, diff_to_json, diff_versions, render_html, render_text, summarize
 from scraper.durations import parse_duration
 from scraper.errors import ConfigError, StetError
-from scraper.store import Archive, Article, Change, Version
+from scraper.records import Article, Change, Version
+from scraper.store import Archive
 from scraper.timeutil import iso, parse_iso, utcnow
 
 

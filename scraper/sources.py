@@ -155,7 +155,8 @@ def _parse_pattern(pattern: object) -> str:
     try:
         re.compile(pattern)
     except re.error as error:
-        raise ConfigError(f"article_pattern {pattern!r} is not a valid regular expression: {error}")
+        raise ConfigError(
+            f"article_pattern {pattern!r} is not a valid regular expression: {error}") from None
     return pattern
 
 
@@ -191,7 +192,8 @@ def resolve_sources(args: tuple[str, ...], configured: list[Source]) -> list[Sou
         elif "://" in arg:
             chosen.append(_configured_for_url(arg, configured) or source_for_url(arg))
         else:
-            raise ConfigError(f"unknown source {arg!r}: not a URL and not a name in the sources file")
+            raise ConfigError(
+                f"unknown source {arg!r}: not a URL and not a name in the sources file")
     return chosen
 
 

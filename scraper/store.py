@@ -13,7 +13,6 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,69 +25,23 @@ from scraper.errors import ArchiveError
 from scraper.items import FetchItem, PageItem
 from scraper.migrations import migrate
 from scraper.normalize import text_hash, word_count
+from scraper.records import (
+    Article,
+    Change,
+    DueArticle,
+    Version,
+    article_from_row,
+    change_from_row,
+    version_from_row,
+)
 from scraper.revisit import DEFAULT_POLICY, RevisitPolicy
-from scraper.timeutil import iso, normalize_iso, parse_iso, utcnow
+from scraper.timeutil import iso, normalize_iso, parse_iso
 
 BUSY_TIMEOUT_MS = 60_000
 COLLAPSE_MIN_WORDS = 60  # a body this long that loses more than half at once is suspect
 COLLAPSE_RATIO = 0.5
 SUMMARY_COLUMNS = ("words_added", "words_removed", "paragraphs_added", "paragraphs_removed",
                    "paragraphs_changed", "paragraphs_moved", "headline_changed", "byline_changed")
-
-
-@dataclass(frozen=True)
-class DueArticle:
-    url: str
-    etag: str
-    last_modified: str
-
-
-@dataclass(frozen=True)
-class Article:
-    id: int
-    url: str
-    source: str
-    first_seen: str
-    last_checked: str
-    last_changed: str
-    next_check: str | None
-    state: str
-    current_version: int | None
-
-
-@dataclass(frozen=True)
-class Version:
-    id: int
-    article_id: int
-    version: int
-    fetched_at: str
-    headline: str
-    byline: str
-    body: str
-    modified: str
-    labels: tuple[str, ...]
-    quarantined: bool
-    health: str
-    diff_from: int | None
-
-    def text(self) -> Text:
-        return Text(headline=self.headline, byline=self.byline, body=self.body,
-                    modified=self.modified or "")
-
-
-@dataclass(frozen=True)
-class Change:
-    article_id: int
-    url: str
-    source: str
-    version: int
-    diff_from: int | None
-    fetched_at: str
-    headline: str
-    labels: tuple[str, ...]
-    words_added: int
-    words_removed: int
-    quarantined: bool
 
 
 def open_database(path: str | Path) -> Database:
@@ -141,7 +94,7 @@ class Archive:
             f"select url, etag, last_modified from articles where {where} order by next_check",
             params,
         ).fetchall()
-        return [DueArticle(url, etag or "", last_modified or "") for url, etag, last_modified in rows]
+        return [DueArticle(url, etag or "", modified or "") for url, etag, modified in rows]
 
     def known_urls(self, source: str) -> set[str]:
         """Every URL the source already has: articles, their aliases, and non-articles."""
@@ -163,13 +116,16 @@ class Archive:
             article_id = self._article_id(text)
             row = None if article_id is None else self.db.execute(
                 "select * from articles where id = ?", [article_id]).fetchone()
-        return None if row is None else _article(row, self._columns("articles"))
+        if row is None:
+            return None
+        return article_from_row(dict(zip(self._columns("articles"), row, strict=True)))
 
     def versions(self, article_id: int) -> list[Version]:
         cursor = self.db.execute(
             "select * from versions where article_id = ? order by version", [article_id])
         columns = [d[0] for d in cursor.description]
-        return [_version(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+        return [version_from_row(dict(zip(columns, row, strict=True)))
+                for row in cursor.fetchall()]
 
     def raw_html(self, raw_hash: str) -> bytes | None:
         row = self.db.execute("select content from raw_pages where hash = ?", [raw_hash]).fetchone()
@@ -209,8 +165,7 @@ class Archive:
             order by 6 desc, 4 desc limit :limit
         """
         params = {"since": since, "label": label, "source": source, "limit": limit}
-        return [Change(*row[:7], tuple(json.loads(row[7])), row[8] or 0, row[9] or 0,  # type: ignore[misc]
-                       bool(row[10])) for row in self.db.execute(sql, params).fetchall()]
+        return [change_from_row(row) for row in self.db.execute(sql, params).fetchall()]
 
     def record_pass(self, started_at: str, finished_at: str, sources: list[str],
                     everything: bool, exit_code: int, error: str | None = None) -> dict[str, int]:
@@ -293,12 +248,12 @@ class Archive:
             self._insert_fetch(db, item.url, item.source, fetched_at, item.status, "error",
                                error=_health_error(page))
             return "error"
-        article_id = db.table("articles").insert({
+        article_id: int = db.table("articles").insert({
             "url": item.url, "source": item.source, "first_seen": fetched_at,
             "last_checked": fetched_at, "last_changed": fetched_at, "state": "active",
             "next_check": _next_check(fetched_at, fetched_at, policy),
             "etag": item.etag, "last_modified": item.last_modified,
-        }).last_pk
+        }).last_pk  # type: ignore[assignment]
         if item.requested_url and item.requested_url != item.url:
             db.table("url_aliases").insert({"url": item.requested_url, "article_id": article_id,
                                             "seen_at": fetched_at, "reason": "redirect"},
@@ -441,19 +396,3 @@ def _summary(previous: Version | None, page: CleanPage, earlier: list[Version]) 
 def _next_check(last_changed: str, now: str, policy: RevisitPolicy) -> str | None:
     moment = policy.next_check(parse_iso(last_changed), parse_iso(now))
     return None if moment is None else iso(moment)
-
-
-def _article(row: tuple[Any, ...], columns: list[str]) -> Article:
-    data = dict(zip(columns, row, strict=True))
-    return Article(**{k: data.get(k) for k in Article.__dataclass_fields__})
-
-
-def _version(data: dict[str, Any]) -> Version:
-    labels = tuple(json.loads(data["labels"])) if data.get("labels") else ()
-    return Version(
-        id=data["id"], article_id=data["article_id"], version=data["version"],
-        fetched_at=data["fetched_at"], headline=data["headline"] or "",
-        byline=data["byline"] or "", body=data["body"] or "", modified=data["modified"] or "",
-        labels=labels, quarantined=bool(data["quarantined"]), health=data["health"] or "",
-        diff_from=data["diff_from"],
-    )

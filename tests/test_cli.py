@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper.cli import cli
 from scraper.clean import CleanPage
+from scraper.cli import cli
 from scraper.items import PageItem
 from scraper.store import Archive
 
