@@ -111,24 +111,25 @@ def find_headline(meta: Meta, url: str) -> str:
 def strip_site_name(title: str, meta: Meta, url: str) -> str:
     """Drop " | Site" style suffixes (or prefixes) naming the site."""
     site = meta.tags.get("og:site_name", "").lower()
-    host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "").split(".")[0]
+    host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "").split(".")[0].lower()
+    # The suffix shared by <title> and og:title is the site name, whatever it says.
+    other = meta.title.lower() if meta.title != title else ""
     for sep in rules.TITLE_SEPARATORS:
         head, _, tail = title.rpartition(sep)
-        if head and is_site_name(tail, site, host, meta.title):
+        if head and (is_site_name(tail, site, host) or
+                     (len(tail) < 40 and other.endswith(f"{sep}{tail}".lower()))):
             return strip_site_name(head.strip(), meta, url)
         tail, _, rest = title.partition(sep)
-        if rest and is_site_name(tail, site, host, ""):
+        if rest and is_site_name(tail, site, host):
             return rest.strip()
     return title
 
 
-def is_site_name(part: str, site: str, host: str, page_title: str) -> bool:
+def is_site_name(part: str, site: str, host: str) -> bool:
     part_l = part.strip().lower()
     letters = re.sub(r"\W", "", part_l)
-    return bool(part_l) and (
-        part_l == site or (bool(host) and letters == host.lower())
-        or (len(letters) > 0 and letters == re.sub(r"\W", "", site))
-        or (len(part_l) < 40 and page_title.lower().endswith(part_l) and page_title != part)
+    return bool(letters) and (
+        part_l == site or letters == host or letters == re.sub(r"\W", "", site)
     )
 
 
