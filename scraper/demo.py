@@ -76,7 +76,8 @@ class DemoSite:
         self.steps = count_steps(root)
         self._step = 1
         self.step = step
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        handler = type("DemoHandler", (_Handler,), {"site": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -177,53 +178,51 @@ def step_time(step: int) -> datetime:
     return SITE_EPOCH + timedelta(hours=step - 1)
 
 
-def _handler_for(site: DemoSite) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "HarbourCourierCMS/4.2"
+class _Handler(BaseHTTPRequestHandler):
+    """Answers for the DemoSite set on a subclass (see DemoSite.__init__)."""
 
-        def do_GET(self) -> None:  # noqa: N802 -- the name http.server calls
-            self._respond(send_body=True)
+    site: DemoSite
+    server_version = "HarbourCourierCMS/4.2"
 
-        def do_HEAD(self) -> None:  # noqa: N802
-            self._respond(send_body=False)
+    def do_GET(self) -> None:  # noqa: N802 -- the name http.server calls
+        self._respond(send_body=True)
 
-        def _respond(self, send_body: bool) -> None:
-            page = site.page(self.path)
-            etag = '"' + hashlib.sha1(page.body).hexdigest()[:20] + '"'
-            status = HTTPStatus.NOT_MODIFIED if self._not_modified(page, etag) else page.status
-            self.send_response(status)
-            if page.status == HTTPStatus.OK:
-                self.send_header("ETag", etag)
-                if page.last_modified is not None:
-                    self.send_header("Last-Modified", format_datetime(page.last_modified, True))
-                self.send_header("Cache-Control", "no-cache" if page.noisy else "max-age=60")
-            if status == HTTPStatus.NOT_MODIFIED:
-                self.end_headers()
-                return
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        page = self.site.page(self.path)
+        etag = '"' + hashlib.sha1(page.body).hexdigest()[:20] + '"'
+        status = HTTPStatus.NOT_MODIFIED if self._not_modified(page, etag) else page.status
+        self.send_response(status)
+        if page.status == HTTPStatus.OK:
+            self.send_header("ETag", etag)
+            if page.last_modified is not None:
+                self.send_header("Last-Modified", format_datetime(page.last_modified, True))
+            self.send_header("Cache-Control", "no-cache" if page.noisy else "max-age=60")
+        if status != HTTPStatus.NOT_MODIFIED:
             self.send_header("Content-Type", page.content_type)
             self.send_header("Content-Length", str(len(page.body)))
-            self.end_headers()
-            if send_body:
-                self.wfile.write(page.body)
+        self.end_headers()
+        if send_body and status != HTTPStatus.NOT_MODIFIED:
+            self.wfile.write(page.body)
 
-        def _not_modified(self, page: Page, etag: str) -> bool:
-            if page.status != HTTPStatus.OK:
-                return False
-            if_none_match = self.headers.get("If-None-Match")
-            if if_none_match is not None:
-                return etag in [t.strip() for t in if_none_match.split(",")]
-            since = self.headers.get("If-Modified-Since")
-            if since is None or page.noisy or page.last_modified is None:
-                return False
-            try:
-                return page.last_modified <= parsedate_to_datetime(since)
-            except (TypeError, ValueError):
-                return False
+    def _not_modified(self, page: Page, etag: str) -> bool:
+        if page.status != HTTPStatus.OK:
+            return False
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return etag in [tag.strip() for tag in if_none_match.split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if since is None or page.noisy or page.last_modified is None:
+            return False
+        try:
+            return page.last_modified <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
 
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet: the crawler's own log says what was fetched."""
-
-    return Handler
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the crawler's own log says what was fetched."""
 
 
 @contextmanager
@@ -353,8 +352,9 @@ def run_demo(db: Path, port: int = 0, steps: int | None = None, fresh: bool = Fa
     run_stet(db, "changes")
     url = most_edited(db)
     if url is not None:
-        sys.stderr.write(f"\n$ stet diff {url}\n")
-        run_stet(db, "diff", url)
+        # From version 1, so the one diff shows every edit the article went through.
+        sys.stderr.write(f"\n$ stet diff {url} --from 1\n")
+        run_stet(db, "diff", url, "--from", "1")
     sys.stderr.write(f"\nThe archive is {db}: explore it with `stet serve --db {db}`.\n")
 
 

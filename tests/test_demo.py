@@ -117,7 +117,7 @@ def test_static_files_answer_304(site: DemoSite, path: str) -> None:
     site.step = 1
     status, headers, body = fetch(site.base_url, path)
     assert status == 200 and body
-    assert fetch(site.base_url, path, {"If-None-Match": headers["ETag"]})[:1] == (304,)
+    assert fetch(site.base_url, path, {"If-None-Match": headers["ETag"]})[0] == 304
     since = {"If-Modified-Since": headers["Last-Modified"]}
     assert fetch(site.base_url, path, since)[0] == 304
     site.step = 2  # Last-Modified belongs to the step a file comes from: still step 1
@@ -390,3 +390,4 @@ def test_demo_prints_progress_changes_and_a_diff(demo_run: tuple[Path, str, str]
     assert "step 4/4" in stderr and "$ stet diff " in stderr
     assert "Ferry strikes pier at Kellan Quay" in stdout
     assert "Council to auction historic Fenwick Point keeper's cottage" in stdout
+    assert "version 1 (" in stdout  # the diff runs from the first version
