@@ -364,16 +364,23 @@ def clean_soup(soup: BeautifulSoup) -> None:
     """Drop furniture, then link lists, then unwrap; one tag list, three passes."""
     total = len(soup.get_text())
     tags = soup.find_all(True)
+    gone: set[int] = set()  # ids of removed tags: Tag.decomposed costs a subtree search
     for tag in tags:
-        if not tag.decomposed and (tag.name in REMOVED or is_noise_tag(tag)):
+        if id(tag) not in gone and (tag.name in REMOVED or is_noise_tag(tag)):
             if len(tag.get_text()) < 0.5 * total:  # never the story itself
-                tag.decompose()
+                drop(tag, gone)
     for tag in tags:
-        if not tag.decomposed and tag.name in LINK_BLOCKS and is_link_block(tag):
-            tag.decompose()
+        if id(tag) not in gone and tag.name in LINK_BLOCKS and is_link_block(tag):
+            drop(tag, gone)
     for tag in tags:
-        if not tag.decomposed and tag.name in UNWRAPPED:
+        if id(tag) not in gone and tag.name in UNWRAPPED:
             tag.unwrap()
+
+
+def drop(tag: Tag, gone: set[int]) -> None:
+    gone.add(id(tag))
+    gone.update(id(d) for d in tag.descendants)
+    tag.decompose()
 
 
 def is_noise_tag(tag: Tag) -> bool:
