@@ -1,10 +1,7 @@
 """Pure discovery: feeds, sitemaps, robots.txt and home pages -> article URLs.
 
-No network and no exceptions on bad input: every parser takes the bytes a server
-sent and returns what it could read (garbage gives an empty result). URLs come
-back absolute, canonical (see ``canonicalize_url``), deduplicated, in document
-order. The rules (tracking parameters, URL shapes, page types) are data at the
-top of the module, after trafilatura's ``settings.py``.
+No network, no exceptions on bad input (garbage gives an empty result). URLs come back
+absolute, canonical, unique, in document order. The rules are data at the top.
 """
 
 from __future__ import annotations
@@ -22,35 +19,29 @@ import tldextract
 from lxml import etree
 
 # Query parameters that only say where a click came from; removed from every URL.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
-    "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "_ga", "_gl", "igshid", "igsh", "ref",
-    "ref_src", "ref_url", "smid", "smtyp", "xtor", "ito", "ns_mchannel", "ns_source",
-    "ns_campaign", "ns_linkname", "ns_fee", "_hsenc", "_hsmi", "mkt_tok", "mbid", "s_cid",
-    "wt_mc", "wt.mc_id", "spm", "share_source", "sr_share", "taid",
-})
+TRACKING_PARAMS = frozenset(
+    "fbclid gclid gclsrc dclid msclkid yclid twclid ttclid li_fat_id mc_cid mc_eid ocid cmpid cmp"
+    " _ga _gl igshid igsh ref ref_src ref_url smid smtyp xtor ito ns_mchannel ns_source"
+    " ns_campaign ns_linkname ns_fee _hsenc _hsmi mkt_tok mbid s_cid wt_mc wt.mc_id spm"
+    " share_source sr_share taid srcref".split())
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_", "__twitter")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Path segments of pages that list or describe, never a story.
-NON_ARTICLE_SEGMENTS = frozenset({
-    "tag", "tags", "topic", "topics", "author", "authors", "category", "categories", "about",
-    "about-us", "contact", "contact-us", "privacy", "privacy-policy", "terms", "terms-of-use",
-    "terms-of-service", "search", "login", "logout", "signin", "sign-in", "register", "signup",
-    "subscribe", "subscription", "subscriptions", "newsletter", "newsletters", "account",
-    "page", "feed", "feeds", "rss", "atom", "wp-admin", "wp-login.php", "cdn-cgi", "cart",
-    "shop", "jobs", "careers", "advertise", "cookies", "cookie-policy", "sitemap", "profile",
-    "user", "users", "section", "sections", "gallery", "galleries", "video", "videos",
-    "podcast", "podcasts", "live-tv",
-})
-MEDIA_EXTENSIONS = frozenset({
-    "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif", "mp3",
-    "mp4", "m4a", "ogg", "wav", "webm", "mov", "avi", "pdf", "zip", "gz", "rar", "7z", "doc",
-    "docx", "xls", "xlsx", "ppt", "pptx", "css", "js", "json", "xml", "rss", "atom", "txt",
-    "csv", "woff", "woff2", "ttf", "eot", "exe", "dmg", "apk",
-})
+NON_ARTICLE_SEGMENTS = frozenset(
+    "tag tags topic topics author authors category categories about about-us contact contact-us"
+    " privacy privacy-policy terms terms-of-use terms-of-service search login logout signin"
+    " sign-in register signup subscribe subscription subscriptions newsletter newsletters"
+    " account page feed feeds rss atom wp-admin wp-login.php cdn-cgi cart shop jobs careers"
+    " advertise cookies cookie-policy sitemap profile user users section sections gallery"
+    " galleries video videos podcast podcasts live-tv".split())
+MEDIA_EXTENSIONS = frozenset(
+    "jpg jpeg png gif webp svg ico bmp tif tiff avif mp3 mp4 m4a ogg wav webm mov avi pdf zip"
+    " gz rar 7z doc docx xls xlsx ppt pptx css js json xml rss atom txt csv woff woff2 ttf eot"
+    " exe dmg apk".split())
 STORY_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "asp", "aspx"})
 INDEX_NAMES = frozenset({"index", "default", "home", "main"})
+STORY_SEGMENTS = frozenset({"article", "articles", "story", "stories", "post", "posts"})
 DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|$|-)")
 SLUG_WORD = re.compile(r"[^\W_]+")
 MIN_SLUG_WORDS = 4
@@ -59,21 +50,18 @@ ID_QUERY_KEYS = frozenset({"p", "id", "article", "articleid", "story", "storyid"
 
 # schema.org types (JSON-LD @type) of story pages, and of pages that are not stories.
 ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
-    "askpublicnewsarticle", "satiricalarticle", "blogposting", "liveblogposting", "report",
-    "techarticle", "scholarlyarticle", "socialmediaposting",
-})
-NON_ARTICLE_TYPES = frozenset({
-    "collectionpage", "website", "profilepage", "aboutpage", "contactpage",
-    "searchresultspage", "itemlist", "faqpage", "checkoutpage", "qapage",
-})
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "satiricalarticle",
+    "blogposting", "liveblogposting", "report", "techarticle", "scholarlyarticle"})
+# Not "WebSite" alone: many sites put it on every page. It counts with og:type website.
+NON_ARTICLE_TYPES = frozenset({"collectionpage", "profilepage", "aboutpage", "contactpage",
+                               "searchresultspage", "checkoutpage"})
 OG_ARTICLE = frozenset({"article", "news", "blog", "article:news"})
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml",
                         "application/feed+xml", "text/xml", "application/xml"})
-
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 GZIP_MAGIC = b"\x1f\x8b"
+PLAIN_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 
 _XML = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False,
                        remove_comments=True, remove_pis=True)
@@ -82,7 +70,6 @@ _XML = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, hu
 @dataclass(frozen=True)
 class Sitemap:
     """What one sitemap lists: page URLs (urlset) and further sitemaps (sitemapindex)."""
-
     urls: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
 
@@ -90,16 +77,13 @@ class Sitemap:
 @dataclass(frozen=True)
 class PageKind:
     """Whether a page calls itself a story, and which markup said so ("" when silent)."""
-
     is_article: bool | None
     evidence: str = ""
 
 
-# -- URLs ----------------------------------------------------------------------
-
-
-def is_tracking_param(name: str) -> bool:
-    name = name.lower()
+def is_tracking_param(pair: str) -> bool:
+    """Whether a query's name=value pair only says where a click came from."""
+    name = unquote_plus(pair.partition("=")[0]).lower()
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
@@ -119,15 +103,13 @@ def canonicalize_url(url: str) -> str:
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username or parts.password:
         netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
-    query = "&".join(pair for pair in parts.query.split("&")
-                     if pair and not is_tracking_param(unquote_plus(pair.partition("=")[0])))
+    query = "&".join(p for p in parts.query.split("&") if p and not is_tracking_param(p))
     path = parts.path or ("/" if netloc else "")
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
 @lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    # The bundled public suffix list snapshot: never fetch it over the network.
+def _extractor() -> tldextract.TLDExtract:  # the bundled suffix list: never fetched
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
@@ -135,7 +117,10 @@ def _extractor() -> tldextract.TLDExtract:
 def site_of(host: str) -> str:
     """The registrable domain of a host (news.example.co.uk -> example.co.uk); IPs as is."""
     host = host.lower().rstrip(".")
-    return _extractor()(host).top_domain_under_public_suffix or host
+    found = _extractor()(host)
+    if found.top_domain_under_public_suffix or found.suffix or not re.search("[a-z]", host):
+        return found.top_domain_under_public_suffix or host  # an IP address stays itself
+    return ".".join(host.split(".")[-2:])  # a TLD not in the list (.example, .internal)
 
 
 def same_site(url: str, other: str) -> bool:
@@ -153,15 +138,14 @@ def absolute_url(href: str, base_url: str) -> str:
     """href resolved against base_url and canonicalized; "" unless it is http(s)."""
     try:
         url = urljoin(base_url, href.strip())
+        scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return ""
-    if urlsplit(url).scheme.lower() not in DEFAULT_PORTS:
-        return ""
-    return canonicalize_url(url)
+    return canonicalize_url(url) if scheme in DEFAULT_PORTS else ""
 
 
 def _unique(urls: list[str]) -> list[str]:
-    return list(dict.fromkeys(url for url in urls if url))
+    return list(dict.fromkeys(filter(None, urls)))
 
 
 def looks_like_article_url(url: str, pattern: str = "") -> bool:
@@ -174,43 +158,49 @@ def looks_like_article_url(url: str, pattern: str = "") -> bool:
     except ValueError:
         return False
     segments = [s for s in parts.path.lower().split("/") if s]
-    if parts.scheme.lower() not in DEFAULT_PORTS or not segments:
-        return _has_id_query(parts.query) if parts.scheme.lower() in DEFAULT_PORTS else False
-    last = segments[-1]
-    stem, dot, extension = last.rpartition(".")
-    if dot and extension in MEDIA_EXTENSIONS:
+    if parts.scheme.lower() not in DEFAULT_PORTS or NON_ARTICLE_SEGMENTS.intersection(segments):
         return False
-    if any(segment in NON_ARTICLE_SEGMENTS for segment in segments):
+    if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
         return False
-    stem = stem if dot and extension in STORY_EXTENSIONS else last
-    if stem in INDEX_NAMES:
+    return _story_path(segments) or _has_id_query(parts.query)
+
+
+def _extension(segment: str) -> str:
+    return segment.rpartition(".")[2] if "." in segment else ""
+
+
+def _story_path(segments: list[str]) -> bool:
+    """Dated, long-slugged, numbered, /article/-ed or .html paths; an index page
+    (/2025/09/05/story/index.html) stands for its folder."""
+    story_page = bool(segments) and _extension(segments[-1]) in STORY_EXTENSIONS
+    names = [s.rpartition(".")[0] if _extension(s) in STORY_EXTENSIONS else s for s in segments]
+    if names and names[-1] in INDEX_NAMES:
+        names, story_page = names[:-1], False
+    if not names:
         return False
-    return ((DATED_PATH.search(parts.path) is not None and not stem.isdigit())
-            or len(SLUG_WORD.findall(stem.replace("_", "-"))) >= MIN_SLUG_WORDS
+    stem, path = names[-1], "/" + "/".join(names)
+    return ((DATED_PATH.search(path + "/") is not None and not stem.isdigit())
+            or any(len(SLUG_WORD.findall(name.replace("_", "-"))) >= MIN_SLUG_WORDS
+                   for name in names[-2:])  # msn.com: /a-long-story-slug/ar-BBWXwNX
             or NUMERIC_ID.search(stem) is not None
-            or (bool(dot) and extension in STORY_EXTENSIONS and len(segments) > 1)
-            or _has_id_query(parts.query))
+            or story_page
+            or any(name in STORY_SEGMENTS for name in names[:-1]))
 
 
 def _has_id_query(query: str) -> bool:
     return any(k.lower() in ID_QUERY_KEYS and v.isdigit() for k, v in parse_qsl(query))
 
 
-# -- feeds, sitemaps, robots.txt -----------------------------------------------
-
-
 def _xml_root(body: bytes) -> Any:
     """The root element of an XML document, or None for anything unreadable."""
     try:
-        root = etree.fromstring(body.lstrip(), _XML)
+        return etree.fromstring(body.lstrip(), _XML)
     except (etree.XMLSyntaxError, ValueError):
         return None
-    return root
 
 
 def _local(element: Any) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+    return etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
 
 
 def _children(element: Any, name: str) -> list[Any]:
@@ -221,23 +211,17 @@ def _text(element: Any) -> str:
     return "".join(element.itertext()).strip()
 
 
-def xml_kind(body: bytes) -> str:
-    """"feed", "urlset", "sitemapindex" or "" from the root element of an XML document."""
-    root = _xml_root(_gunzip(body))
-    name = _local(root) if root is not None else ""
-    if name in ("rss", "feed", "rdf", "channel"):
-        return "feed"
-    return name if name in ("urlset", "sitemapindex") else ""
-
-
 def sniff_document(body: bytes, content_type: str, url: str) -> str:
     """What a discovery response is: "robots", "feed", "sitemap", "html" or ""."""
     content_type = content_type.split(";")[0].strip().lower()
     if urlsplit(url).path.lower().endswith("/robots.txt"):
         return "robots"
-    kind = xml_kind(body) if "html" not in content_type else ""
-    if kind:
-        return "feed" if kind == "feed" else "sitemap"
+    if body.startswith(GZIP_MAGIC):  # sitemap.xml.gz, or a gzipped plain-text sitemap
+        return "sitemap"
+    root = _xml_root(body) if "html" not in content_type else None
+    root_name = _local(root) if root is not None else ""
+    if root_name in ("rss", "feed", "rdf", "urlset", "sitemapindex"):
+        return "feed" if root_name in ("rss", "feed", "rdf") else "sitemap"
     head = body[:2048].lstrip().lower()
     if "html" in content_type or head.startswith((b"<!doctype html", b"<html")):
         return "html"
@@ -248,7 +232,7 @@ def sniff_document(body: bytes, content_type: str, url: str) -> str:
 
 def parse_feed(body: bytes, base_url: str) -> list[str]:
     """Entry links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed; [] for anything else."""
-    root = _xml_root(body)
+    root = _xml_root(_gunzip(body))
     if root is None:
         return []
     base = root.get("{http://www.w3.org/XML/1998/namespace}base") or base_url
@@ -287,8 +271,9 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     gzip-compressed or not, or of a plain-text sitemap (one URL a line)."""
     body = _gunzip(body)
     if not body.lstrip().startswith(b"<"):
-        lines = body.decode("utf-8", errors="replace").splitlines()
-        return Sitemap(urls=tuple(_unique([_text_url(line, base_url) for line in lines])))
+        lines = body.decode("utf-8", errors="replace").split()
+        return Sitemap(urls=tuple(_unique([absolute_url(line, base_url) for line in lines
+                                           if PLAIN_URL.match(line)])))
     root = _xml_root(body)
     if root is None:
         return Sitemap()
@@ -300,14 +285,8 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     return Sitemap(urls=tuple(_unique(locs))) if kind == "urlset" else Sitemap()
 
 
-def _text_url(line: str, base_url: str) -> str:
-    line = line.strip()
-    return absolute_url(line, base_url) if re.match(r"https?://\S+$", line, re.I) else ""
-
-
 def parse_robots_sitemaps(text: str, base_url: str = "") -> list[str]:
-    """The URLs of the ``Sitemap:`` lines of a robots.txt, in order (relative ones
-    only when base_url, the robots.txt URL, is given)."""
+    """The URLs of a robots.txt's ``Sitemap:`` lines, in order (base_url: the robots.txt)."""
     urls = []
     for line in text.splitlines():
         key, colon, value = line.partition(":")
@@ -316,12 +295,9 @@ def parse_robots_sitemaps(text: str, base_url: str = "") -> list[str]:
     return _unique(urls)
 
 
-# -- HTML pages ----------------------------------------------------------------
-
-
 def _html_root(html: bytes | str) -> Any:
     """The parsed page, or None when there is nothing to parse."""
-    if not html or not (html.strip() if isinstance(html, str) else html.strip()):
+    if not html.strip():
         return None
     try:
         return lxml.html.document_fromstring(html)
@@ -331,12 +307,8 @@ def _html_root(html: bytes | str) -> Any:
 
 def _page_base(root: Any, url: str) -> str:
     """The page URL, or its <base href> resolved against it."""
-    for href in root.xpath("//base/@href")[:1]:
-        try:
-            return urljoin(url, str(href).strip())
-        except ValueError:
-            return url
-    return url
+    hrefs = root.xpath("//base/@href")
+    return absolute_url(str(hrefs[0]), url) or url if hrefs else url
 
 
 def _rels(element: Any) -> set[str]:
@@ -344,8 +316,7 @@ def _rels(element: Any) -> set[str]:
 
 
 def find_feeds(html: bytes | str, base_url: str) -> list[str]:
-    """Feeds a page announces with <link rel="alternate" type="application/rss+xml">
-    (or atom+xml)."""
+    """Feeds a page announces: <link rel="alternate" type="application/rss+xml|atom+xml">."""
     root = _html_root(html)
     if root is None:
         return []
@@ -387,15 +358,16 @@ def classify_page(html: bytes | str) -> PageKind:
         return PageKind(None)
     types = [t.lower() for t in _jsonld_types(root)]
     og_type = " ".join(root.xpath("//meta[@property='og:type']/@content")[:1]).strip().lower()
-    for kind in types:
-        if kind in ARTICLE_TYPES:
-            return PageKind(True, f"JSON-LD {kind}")
+    if found := next((kind for kind in types if kind in ARTICLE_TYPES), ""):
+        return PageKind(True, f"JSON-LD {found}")
     if og_type in OG_ARTICLE or og_type.startswith("article"):
         return PageKind(True, f"og:type {og_type}")
-    for kind in types:
-        if kind in NON_ARTICLE_TYPES:
-            return PageKind(False, f"JSON-LD {kind}")
-    if og_type in ("website", "profile", "book", "music.song", "video.other", "product"):
+    if found := next((kind for kind in types if kind in NON_ARTICLE_TYPES), ""):
+        return PageKind(False, f"JSON-LD {found}")
+    # og:type website alone is no proof: real articles say it (sputniknews.com, ascom.com).
+    if og_type == "website" and "website" in types:
+        return PageKind(False, "og:type website, JSON-LD WebSite")
+    if og_type in ("profile", "book", "music.song", "video.other", "product"):
         return PageKind(False, f"og:type {og_type}")
     return PageKind(None)
 
@@ -418,12 +390,10 @@ def _jsonld_types(root: Any) -> list[str]:
 
 def _collect_types(data: object, types: list[str], depth: int) -> None:
     """@type values of the top-level objects, of @graph members and of list members."""
-    if depth > 3:
-        return
-    if isinstance(data, list):
+    if isinstance(data, list) and depth <= 3:
         for member in data:
             _collect_types(member, types, depth + 1)
-    elif isinstance(data, dict):
+    elif isinstance(data, dict) and depth <= 3:
         kind = data.get("@type")
         types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
         _collect_types(data.get("@graph"), types, depth + 1)

@@ -139,7 +139,7 @@ def _conditional(page: Page, request_headers: dict[str, str]) -> Page:
     if page.status != 200:
         return page
     headers = dict(page.headers)
-    etag = headers.setdefault("ETag", '"%s"' % hashlib.sha1(page.body).hexdigest()[:16])
+    etag = headers.setdefault("ETag", f'"{hashlib.sha1(page.body).hexdigest()[:16]}"')
     matches = etag in [t.strip() for t in request_headers.get("if-none-match", "").split(",")]
     modified = headers.get("Last-Modified")
     if matches or (modified and request_headers.get("if-modified-since") == modified):
