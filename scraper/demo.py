@@ -294,11 +294,13 @@ def is_demo_archive(db: Path) -> bool:
 
 def prepare_archive(db: Path, fresh: bool) -> None:
     """Remove a previous demo archive so the demo starts from nothing, each time."""
+    if db.is_dir():
+        raise DemoError(f"{db} is a directory: give --db the path of an archive file")
     if db.exists():
         if not (fresh or is_demo_archive(db)):
             raise DemoError(
-                f"{db} holds articles from other sites; give --fresh to replace it,"
-                " or --db another path"
+                f"{db} is not a demo archive (it holds other sites' articles, or is not"
+                " SQLite); give --fresh to replace it, or --db another path"
             )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)

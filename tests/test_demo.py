@@ -29,6 +29,7 @@ from scraper.demo import (
     DemoSite,
     is_demo_archive,
     prepare_archive,
+    run_stet,
     serve_demo,
 )
 
@@ -294,10 +295,21 @@ def test_another_archive_is_kept_unless_fresh(tmp_path: Path) -> None:
     assert not db.exists()
 
 
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DemoError, match="is a directory"):
+        prepare_archive(tmp_path, fresh=True)
+    assert tmp_path.is_dir()
+
+
 def test_a_file_that_is_not_sqlite_is_not_the_demos(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     db.write_text("my notes")
     assert not is_demo_archive(db)
+
+
+def test_a_failing_stet_command_is_a_demo_error(tmp_path: Path) -> None:
+    with pytest.raises(DemoError, match=r"`stet no-such-command` failed with exit status 2"):
+        run_stet(tmp_path / "archive.db", "no-such-command", capture=True)
 
 
 def test_bad_steps_exit_1_without_touching_the_archive(tmp_path: Path) -> None:
