@@ -192,7 +192,33 @@ def pick_container(
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
         if matched is not None:
             return [matched]
-    return with_siblings(top, scores)
+    return with_twins(root, with_siblings(top, scores), scores)
+
+
+def with_twins(
+    root: lxml.html.HtmlElement,
+    chosen: list[lxml.html.HtmlElement],
+    scores: dict[lxml.html.HtmlElement, float],
+) -> list[lxml.html.HtmlElement]:
+    """A body split by ads into blocks of the same class elsewhere in the page: join them."""
+    top = max(chosen, key=lambda el: scores.get(el, -1e9))
+    names = top.get("class")
+    if not names:
+        return chosen
+    twins = [el for el, score in scores.items() if el.get("class") == names
+             and score >= rules.TWIN_MIN_SHARE * scores[top] and el not in chosen]
+    twins = [el for el in twins if not any(nested(el, c) for c in chosen)]
+    if not twins:
+        return chosen
+    twins = [el for el in twins if not any(nested(el, t) for t in twins if t is not el
+                                           and el in t.iterdescendants())]
+    order = {el: i for i, el in enumerate(root.iter())}
+    return sorted([*chosen, *twins], key=order.__getitem__)
+
+
+def nested(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
+    return a is b or any(p is b for p in a.iterancestors()) or any(
+        p is a for p in b.iterancestors())
 
 
 def main_article(ranked: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:

@@ -77,10 +77,11 @@ NOISE_RE = re.compile(
 UNLIKELY_RE = re.compile(
     r"(?:^|[-_\s])(?:combx|comments?|comment-?list|community|disqus|extra|foot|footer|header|"
     r"menu|remark|rss|shoutbox|sidebar|sponsor|ad-break|agegate|pagination|pager|popup|"
-    r"tweet|twitter|related|recirc|newsletter|social|share)(?:$|[-_\s])",
+    r"related|recirc|newsletter|social|share)(?:$|[-_\s])",
     re.I,
 )
 UNLIKELY_MAX_SHARE = 0.4  # never drop a block holding this share of the page text
+TWIN_MIN_SHARE = 0.3  # same-class blocks scoring this share of the winner join it
 OK_MAYBE_RE = re.compile(r"and|article|body|column|main|shadow|content|story|entry", re.I)
 # Containers whose class/id say "this is the story", used in scoring.
 BODY_HINT_RE = re.compile(
