@@ -179,14 +179,19 @@ def find_language(root: lxml.html.HtmlElement, meta: Meta) -> str:
 
 
 def find_blocked(text: str, meta: Meta, body: str) -> str:
-    words = len(WORD_RE.findall(body))
+    """Why the page is not the article, or "".
+
+    Only short bodies are suspect, so a long story with a cookie banner or a
+    "Subscribe" link stays an article. A consent wall is a page whose best
+    "article" is the consent text itself (a banner beside a story is cleaned away).
+    """
     if rules.CHALLENGE_TITLE_RE.fullmatch(meta.title):
         return "bot-challenge"
-    if words >= rules.BLOCKED_MAX_WORDS:
+    if len(WORD_RE.findall(body)) >= rules.BLOCKED_MAX_WORDS:
         return ""
     if rules.CHALLENGE_RE.search(text[:200_000]):
         return "bot-challenge"
-    if rules.CONSENT_RE.search(text[:300_000]):
+    if rules.CONSENT_RE.search(body) or rules.CONSENT_RE.search(meta.title):
         return "consent"
     if rules.PAYWALL_RE.search(text[:300_000]):
         return "paywall"

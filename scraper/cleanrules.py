@@ -167,7 +167,7 @@ PAYWALL_RE = re.compile(
     r"isAccessibleForFree\W+false",
     re.I,
 )
-BLOCKED_MAX_WORDS = 120
+BLOCKED_MAX_WORDS = 120  # a body this long is the article, whatever else the page says
 
 ARTICLE_TYPES = frozenset(
     {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",

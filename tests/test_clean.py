@@ -204,6 +204,15 @@ def test_blocked_pages(name: str, blocked: str) -> None:
     assert clean_page(hand_page(name), "https://news.example/a").blocked == blocked
 
 
+def test_short_story_on_a_page_with_a_cookie_banner_is_not_a_consent_wall() -> None:
+    menu = " ".join(f'<a href="/s{i}">Section number {i} of the site</a>' for i in range(80))
+    html = (f"<nav>{menu}</nav><article><p>{STORY_PARAGRAPHS[0]}</p></article>"
+            '<div class="cookie-banner">We use cookies. <button>Accept all</button></div>')
+    page = clean_page(html)
+    assert page.blocked == ""
+    assert page.body == STORY_PARAGRAPHS[0]
+
+
 def test_long_article_with_paywall_words_is_not_blocked() -> None:
     story = "".join(f"<p>{p}</p>" for p in STORY_PARAGRAPHS * 2)
     html = f"<article>{story}</article><p>Already a subscriber? Log in. We use cookies.</p>"
