@@ -1,0 +1,212 @@
+"""Locate the article container with lxml: readability-style scores (for clean.py).
+
+Each paragraph feeds its parent and grandparent; class/id hints and link density
+adjust; JSON-LD articleBody / itemprop=articleBody pick among the best when
+present; siblings and same-class blocks split by ads join the winner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+import lxml.html
+
+from scraper import cleanrules as rules
+from scraper.cleanmeta import WORD_RE, Meta, ld_str, squash
+
+
+def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:
+    """Best-scoring container(s), checked against structured data."""
+    scores = score_elements(root)
+    if not scores:
+        body = root.find("body")
+        return [body] if body is not None else None
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    top = main_article(ranked)
+    ld_body = ld_str(meta.ld, "articleBody") or microdata_body(root)
+    if len(WORD_RE.findall(ld_body)) >= 50:
+        matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
+        if matched is not None:
+            return [matched]
+    return with_twins(root, with_siblings(top, scores), scores)
+
+
+def with_twins(
+    root: lxml.html.HtmlElement,
+    chosen: list[lxml.html.HtmlElement],
+    scores: dict[lxml.html.HtmlElement, float],
+) -> list[lxml.html.HtmlElement]:
+    """A body split by ads into blocks of the same class elsewhere in the page: join them."""
+    top = max(chosen, key=lambda el: scores.get(el, -1e9))
+    names = top.get("class")
+    if not names:
+        return chosen
+    twins = [el for el, score in scores.items() if el.get("class") == names
+             and score >= rules.TWIN_MIN_SHARE * scores[top] and el not in chosen]
+    twins = [el for el in twins if not any(nested(el, c) for c in chosen)]
+    if not twins:
+        return chosen
+    twins = [el for el in twins if not any(nested(el, t) for t in twins if t is not el
+                                           and el in t.iterdescendants())]
+    order = {el: i for i, el in enumerate(root.iter())}
+    return sorted([*chosen, *twins], key=order.__getitem__)
+
+
+def nested(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
+    return a is b or any(p is b for p in a.iterancestors()) or any(
+        p is a for p in b.iterancestors())
+
+
+def main_article(ranked: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """The best candidate that is not a list of teaser cards (several nested <article>s)."""
+    listings: set[lxml.html.HtmlElement] = set()
+    for el in ranked[:10]:
+        if any(parent in listings for parent in el.iterancestors()):
+            continue  # a card inside a teaser list
+        length = len(el.text_content()) or 1
+        cards = outer_articles(el)
+        sizes = [len(a.text_content()) for a in cards]
+        if len(cards) < 2 or sum(sizes) < 0.5 * length:
+            return el
+        if max(sizes) >= 0.5 * length:  # one story plus small cards: keep the story
+            return cards[sizes.index(max(sizes))]
+        listings.add(el)
+    return ranked[0]
+
+
+def outer_articles(el: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """<article> descendants not inside another <article> (iterative: deep trees)."""
+    found, stack = [], list(el)
+    while stack:
+        child = stack.pop()
+        if child.tag == "article":
+            found.append(child)
+        elif isinstance(child.tag, str):
+            stack.extend(child)
+    return found
+
+
+def microdata_body(root: lxml.html.HtmlElement) -> str:
+    found = root.xpath("//*[@itemprop='articleBody']")
+    return squash(found[0].text_content()) if found else ""
+
+
+def score_elements(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, float]:
+    """Readability-style scores: each paragraph feeds its parent and grandparent."""
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for el in root.iter(*rules.SCORED_TAGS, "div"):
+        text = own_text(el) if el.tag == "div" else el.text_content()
+        length = len(text.strip())
+        if length < 25:
+            continue
+        points = 1 + text.count(",") + min(length / 100, 3)
+        # A div with its own text is both a paragraph and a candidate container.
+        targets = [el, *ancestors(el, 1)] if el.tag == "div" else list(ancestors(el, 2))
+        for depth, parent in enumerate(targets):
+            if parent not in scores:
+                scores[parent] = initial_score(parent)
+            scores[parent] += points / (1 + depth)
+    for el in scores:
+        scores[el] *= 1 - link_density(el)
+    return scores
+
+
+def own_text(el: lxml.html.HtmlElement) -> str:
+    """Text directly in a div (not in child blocks): the div-as-paragraph case."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag not in rules.BLOCK_TAGS:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def ancestors(el: lxml.html.HtmlElement, n: int) -> Iterator[lxml.html.HtmlElement]:
+    parent = el.getparent()
+    for _ in range(n):
+        if parent is None or parent.tag in ("html", "body"):
+            return
+        yield parent
+        parent = parent.getparent()
+
+
+def initial_score(el: lxml.html.HtmlElement) -> float:
+    tag_points = {"article": 10, "main": 5, "div": 5, "section": 3, "pre": 3, "td": 3,
+                  "blockquote": 3, "ul": -3, "ol": -3, "li": -3, "form": -3}
+    return tag_points.get(str(el.tag), 0) + class_weight(el)
+
+
+def class_weight(el: lxml.html.HtmlElement) -> float:
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    weight = 0.0
+    if rules.NEGATIVE_RE.search(names):
+        weight -= 25
+    if rules.POSITIVE_RE.search(names):
+        weight += 25
+    if rules.BODY_HINT_RE.search(names) or (el.get("itemprop") or "") == "articleBody":
+        weight += 25
+    return weight
+
+
+def link_density(el: lxml.html.HtmlElement) -> float:
+    total = len(el.text_content())
+    if not total:
+        return 0.0
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return min(1.0, linked / total)
+
+
+def best_match(
+    candidates: list[lxml.html.HtmlElement], reference: str
+) -> lxml.html.HtmlElement | None:
+    """The candidate (or an ancestor) whose words best match JSON-LD articleBody."""
+    ref = Counter(w.lower() for w in WORD_RE.findall(reference))
+    best, best_f1 = None, 0.6
+    seen: set[lxml.html.HtmlElement] = set()
+    for cand in candidates:
+        for el in [cand, *ancestors(cand, 3)]:
+            if el in seen:
+                continue
+            seen.add(el)
+            f1 = overlap_f1(ref, Counter(w.lower() for w in WORD_RE.findall(el.text_content())))
+            if f1 > best_f1:
+                best, best_f1 = el, f1
+    return best
+
+
+def overlap_f1(ref: Counter[str], got: Counter[str]) -> float:
+    common = sum((ref & got).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(got.values()), common / sum(ref.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def with_siblings(
+    top: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+) -> list[lxml.html.HtmlElement]:
+    """Readability's sibling rule: related blocks next to the winner join it."""
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    threshold = max(10.0, scores[top] * 0.2)
+    top_names = top.get("class")
+    chosen = []
+    for sib in parent:
+        bonus = scores[top] * 0.2 if top_names and sib.get("class") == top_names else 0
+        if sib is not top and (sib.tag == "article" or sib.find(".//article") is not None):
+            continue  # a separate story (a teaser list of <article> cards)
+        if sib is top or scores.get(sib, -1e9) + bonus >= threshold or is_loose_paragraph(sib):
+            chosen.append(sib)
+    return chosen
+
+
+def is_loose_paragraph(el: lxml.html.HtmlElement) -> bool:
+    if el.tag != "p":
+        return False
+    text = squash(el.text_content())
+    density = link_density(el)
+    return (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0
+                                                  and bool(re.search(r"\.( |$)", text)))
