@@ -8,6 +8,11 @@ Unlike the stock middleware it follows RFC 9309 section 2.3.1: a robots.txt that
 answers 4xx allows everything; one that answers 429 or 5xx, or cannot be reached
 at all, allows nothing.
 
+``HostConcurrencyMiddleware`` holds each request, just before the download, until
+fewer than CONCURRENT_REQUESTS_PER_DOMAIN requests to its host are in flight: with
+the asyncio reactor and DOWNLOAD_DELAY = 0, Scrapy 2.19's downloader counts a
+slot's transfers only once their tasks start, so a whole queue went out at once.
+
 ``RetryAfterMiddleware`` replaces Scrapy's RetryMiddleware: a 429 or 503 with a
 ``Retry-After`` header is retried once the server's delay has passed, without
 blocking the reactor (Scrapy ignores the header, scrapy/scrapy#3849).
@@ -28,7 +33,7 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, DeferredSemaphore
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -123,6 +128,38 @@ class RobotsGuardMiddleware:
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+
+class HostConcurrencyMiddleware:
+    """At most CONCURRENT_REQUESTS_PER_DOMAIN downloads in flight per host."""
+
+    TOKEN = "stet_host_token"
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.limit = max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4))
+        self.hosts: dict[str, DeferredSemaphore] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostConcurrencyMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        host = urlparse_cached(request).hostname or ""
+        semaphore = self.hosts.setdefault(host, DeferredSemaphore(self.limit))
+        await maybe_deferred_to_future(semaphore.acquire())
+        request.meta[self.TOKEN] = host
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._release(request)
+
+    def _release(self, request: Request) -> None:
+        host = request.meta.pop(self.TOKEN, None)
+        if host is not None:
+            self.hosts[host].release()
 
 
 def _pass_on(rules: RobotsRules, waiter: Deferred[RobotsRules]) -> RobotsRules:

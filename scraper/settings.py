@@ -64,6 +64,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Replaces the stock retry middleware: the same, plus Retry-After.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.RetryAfterMiddleware": 550,
+    # Last before the download: per-host concurrency that holds with DOWNLOAD_DELAY = 0.
+    "scraper.middlewares.HostConcurrencyMiddleware": 950,
 }
 ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from scraper.timeutil import iso, utcnow
 # Statuses an article request hands to parse_article. Not handle_httpstatus_all: that
 # would also stop RedirectMiddleware, and a moved article must be followed.
 ARTICLE_STATUSES = [304, *range(400, 600)]
+ROBOTS_STATUSES = list(range(400, 600))
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 DISCOVERY_PRIORITY = 10  # home pages, feeds and sitemaps before the articles they list
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -76,7 +78,10 @@ class ArticlesSpider(Spider):
             path = Path(self.settings.get("STET_SOURCES") or "sources.toml")
             chosen = resolve_sources(args, load_sources(path) if path.exists() else [])
             self.db_path = str(self.settings.get("STET_DB"))
-        self.sources = {source.name: source for source in chosen}
+        for source in chosen:  # two URLs of one site on the command line: one source
+            known = self.sources.get(source.name)
+            urls = (*known.urls, *source.urls) if known else source.urls
+            self.sources[source.name] = replace(source, urls=tuple(dict.fromkeys(urls)))
         for name in self.sources:
             self.budget[name] = self.settings.getint("STET_MAX_NEW_ARTICLES", 500)
             self.sitemaps_left[name] = self.settings.getint("STET_MAX_SITEMAPS", 20)
@@ -154,6 +159,8 @@ class ArticlesSpider(Spider):
 
     def parse_discovery(self, response: Response) -> Iterator[Request]:
         """A start URL, feed, sitemap or robots.txt: sniff it, then follow what it lists."""
+        if response.status >= 400:  # robots.txt, which may be missing
+            return
         source = self.sources[response.meta["stet_source"]]
         depth: int = response.meta.get("stet_depth", 0)
         body = response.body
@@ -183,7 +190,9 @@ class ArticlesSpider(Spider):
                     yield self.discovery_request(source, feed, depth=1)
             parts = urlsplit(response.url)
             robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
-            yield self.discovery_request(source, robots, depth=1, dont_obey_robotstxt=True)
+            # Only for its Sitemap: lines; a missing robots.txt is no failure worth a row.
+            yield self.discovery_request(source, robots, depth=1, dont_obey_robotstxt=True,
+                                         handle_httpstatus_list=ROBOTS_STATUSES)
         yield from self.new_article_requests(source, discover.find_links(response.body,
                                                                          response.url))
 

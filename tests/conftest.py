@@ -157,22 +157,22 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, send_body: bool) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
-            page = site.answer(self.command, self.path, headers)
             with site.lock:
                 site.active += 1
                 site.peak = max(site.peak, site.active)
+            page = site.answer(self.command, self.path, headers)
             try:
                 time.sleep(page.delay)
-                self.send_response(page.status)
-                for name, value in page.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(page.body)))
-                self.end_headers()
-                if send_body and page.status not in (204, 304):
-                    self.wfile.write(page.body)
-            finally:
+            finally:  # counted until the answer starts: the client cannot know sooner
                 with site.lock:
                     site.active -= 1
+            self.send_response(page.status)
+            for name, value in page.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(page.body)))
+            self.end_headers()
+            if send_body and page.status not in (204, 304):
+                self.wfile.write(page.body)
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet: site.requests has it
             pass
