@@ -202,6 +202,34 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None,
 
 
 @cli.command()
+@click.option("--source", help="Only the articles of this source.")
+@db_option
+@click.pass_context
+def reextract(ctx: click.Context, source: str | None, db_path: Path | None) -> None:
+    """Run the current cleaner again over the kept HTML of every version.
+
+    Where the new cleaner changes all versions of an article alike, no edit
+    appears; a version that turns out identical to the one before it is marked
+    merged and leaves `stet changes`.
+    """
+    from scraper.reextract import reextract as run_reextract
+    from scraper.sources import load_sources
+
+    path = Path(ctx.obj["sources"])
+    try:
+        configured = load_sources(path) if path.exists() or ctx.obj["sources_explicit"] else []
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+    archive = _open(ctx, db_path)
+    try:
+        result = run_reextract(archive, source=source or "",
+                               selectors={s.name: s.selectors for s in configured})
+    finally:
+        archive.close()
+    click.echo(f"reextract: {result.describe()}", err=True)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
               help="Port to listen on.")

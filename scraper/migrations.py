@@ -133,6 +133,14 @@ def m004_passes(db: Database) -> None:
     db.table("passes").create_index(["started_at"])
 
 
+@migrations()
+def m005_reextraction(db: Database) -> None:
+    """`stet reextract` (issue 4): what a re-run of the cleaner found a version to be."""
+    db.table("versions").add_column("merged_into", int)
+    db.table("versions").add_column("reextracted_at", str)
+    db.table("raw_pages").add_column("encoding", str)
+
+
 # What each table and view holds: read by the README (cog) and the Datasette metadata.
 DESCRIPTIONS = {
     "articles": "One row per article: its canonical URL, source, state (active or gone), "

@@ -43,6 +43,8 @@ class Version:
     quarantined: bool
     health: str
     diff_from: int | None
+    raw_hash: str = ""
+    merged_into: int | None = None
 
     def text(self) -> Text:
         return Text(headline=self.headline, byline=self.byline, body=self.body,
@@ -80,7 +82,8 @@ def version_from_row(data: dict[str, Any]) -> Version:
         fetched_at=data["fetched_at"], headline=data["headline"] or "",
         byline=data["byline"] or "", body=data["body"] or "", modified=data["modified"] or "",
         labels=labels, quarantined=bool(data["quarantined"]), health=data["health"] or "",
-        diff_from=data["diff_from"],
+        diff_from=data["diff_from"], raw_hash=data.get("raw_hash") or "",
+        merged_into=data.get("merged_into"),
     )
 
 

@@ -20,11 +20,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from scraper.clean import CLEANER_VERSION, CleanPage
-from scraper.diff import Text, summarize
 from scraper.errors import ArchiveError
 from scraper.items import FetchItem, PageItem
 from scraper.migrations import migrate
-from scraper.normalize import text_hash, word_count
+from scraper.normalize import text_hash
 from scraper.records import (
     Article,
     Change,
@@ -35,13 +34,18 @@ from scraper.records import (
     version_from_row,
 )
 from scraper.revisit import DEFAULT_POLICY, RevisitPolicy
-from scraper.timeutil import iso, normalize_iso, parse_iso
+from scraper.timeutil import iso, normalize_iso, utcnow
+from scraper.versioning import (
+    hash_of,
+    health_error,
+    health_of,
+    merge_target,
+    next_check,
+    rewrite_texts,
+    summary_fields,
+)
 
 BUSY_TIMEOUT_MS = 60_000
-COLLAPSE_MIN_WORDS = 60  # a body this long that loses more than half at once is suspect
-COLLAPSE_RATIO = 0.5
-SUMMARY_COLUMNS = ("words_added", "words_removed", "paragraphs_added", "paragraphs_removed",
-                   "paragraphs_changed", "paragraphs_moved", "headline_changed", "byline_changed")
 
 
 def open_database(path: str | Path) -> Database:
@@ -128,8 +132,61 @@ class Archive:
                 for row in cursor.fetchall()]
 
     def raw_html(self, raw_hash: str) -> bytes | None:
-        row = self.db.execute("select content from raw_pages where hash = ?", [raw_hash]).fetchone()
-        return None if row is None else zlib.decompress(row[0])
+        page = self.raw_page(raw_hash)
+        return None if page is None else page[0]
+
+    def raw_page(self, raw_hash: str) -> tuple[bytes, str | None] | None:
+        """A kept page's bytes and the charset its HTTP header gave."""
+        row = self.db.execute("select content, encoding from raw_pages where hash = ?",
+                              [raw_hash]).fetchone()
+        return None if row is None else (zlib.decompress(row[0]), row[1])
+
+    def article_ids(self, source: str = "") -> list[int]:
+        sql = "select id from articles where (:s = '' or source = :s) order by id"
+        return [row[0] for row in self.db.execute(sql, {"s": source}).fetchall()]
+
+    def rewrite_versions(self, article_id: int, pages: dict[int, CleanPage],
+                         cleaner_version: str) -> tuple[int, int]:
+        """Replace versions' text with a new cleaner's; returns (rewritten, merged)."""
+        now = iso(utcnow())
+        with self._write() as db:
+            versions = self.versions(article_id)
+            rewritten = rewrite_texts(versions, pages)
+            merged = 0
+            for _, version in sorted(rewritten.items()):
+                previous = rewritten.get(version.diff_from or 0)
+                target = merge_target(version, previous)
+                merged += target is not None
+                fields = self._rewrite_fields(version, previous, rewritten, target)
+                fields.update(cleaner_version=cleaner_version, reextracted_at=now)
+                db.table("versions").update(version.id, fields)
+                self._set_labels(db, version.id, fields.get("labels"))
+            article = self.find_article(article_id)
+            current = rewritten.get(article.current_version or 0) if article else None
+            if current is not None and current.merged_into is None:
+                target = merge_target(current, rewritten.get(current.diff_from or 0))
+                if target is not None:
+                    db.table("articles").update(article_id, {"current_version": target})
+        changed = sum(1 for v in versions if hash_of(v) != hash_of(rewritten[v.version]))
+        return changed, merged
+
+    def _rewrite_fields(self, version: Version, previous: Version | None,
+                        rewritten: dict[int, Version], target: int | None) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "headline": version.headline, "byline": version.byline, "body": version.body,
+            "text_hash": hash_of(version), "merged_into": target}
+        if previous is not None:
+            page = CleanPage(headline=version.headline, byline=version.byline,
+                             body=version.body, modified=version.modified)
+            earlier = [v for n, v in sorted(rewritten.items()) if n < version.version]
+            fields.update(summary_fields(previous, page, earlier))
+        return fields
+
+    def _set_labels(self, db: Database, version_id: int, labels: str | None) -> None:
+        db.execute("delete from version_labels where version_id = ?", [version_id])
+        names = json.loads(labels) if labels else []
+        db.table("version_labels").insert_all(
+            [{"version_id": version_id, "label": label} for label in names], ignore=True)
 
     def _columns(self, table: str) -> list[str]:
         return [c.name for c in self.db.table(table).columns]
@@ -143,7 +200,7 @@ class Archive:
     def changes(self, *, since: str = "", label: str = "", source: str = "",
                 limit: int = 1000) -> list[Change]:
         """Edits (versions after the first, and returns to earlier versions), newest first."""
-        filters = ["v.diff_from is not null", "v.fetched_at >= :since"]
+        filters = ["v.diff_from is not null", "v.merged_into is null", "v.fetched_at >= :since"]
         if source:
             filters.append("a.source = :source")
         if label:
@@ -194,7 +251,7 @@ class Archive:
             outcome, version = self._save_revisit(db, article_id, item, page, fetched_at, policy)
             self._insert_fetch(db, item.url, item.source, fetched_at, item.status, outcome,
                                article_id=article_id, version=version,
-                               error=_health_error(page) if outcome == "error" else None)
+                               error=health_error(page) if outcome == "error" else None)
             return outcome
 
     def save_fetch(self, item: FetchItem, policy: RevisitPolicy = DEFAULT_POLICY) -> str:
@@ -220,7 +277,7 @@ class Archive:
         if outcome == "gone" and article.state != "gone":
             changes["state"] = "gone"
             self._event(db, article.id, fetched_at, "gone", article.current_version, {})
-        changes["next_check"] = _next_check(article.last_changed, fetched_at, policy)
+        changes["next_check"] = next_check(article.last_changed, fetched_at, policy)
         db.table("articles").update(article.id, changes)
 
     def _resolve_article(self, db: Database, item: PageItem, fetched_at: str) -> int | None:
@@ -246,12 +303,12 @@ class Archive:
                     policy: RevisitPolicy) -> str:
         if not page.body or page.blocked:
             self._insert_fetch(db, item.url, item.source, fetched_at, item.status, "error",
-                               error=_health_error(page))
+                               error=health_error(page))
             return "error"
         article_id: int = db.table("articles").insert({
             "url": item.url, "source": item.source, "first_seen": fetched_at,
             "last_checked": fetched_at, "last_changed": fetched_at, "state": "active",
-            "next_check": _next_check(fetched_at, fetched_at, policy),
+            "next_check": next_check(fetched_at, fetched_at, policy),
             "etag": item.etag, "last_modified": item.last_modified,
         }).last_pk  # type: ignore[assignment]
         if item.requested_url and item.requested_url != item.url:
@@ -283,7 +340,7 @@ class Archive:
         if accepted:  # validators of a quarantined or broken page would hide its fix behind 304
             changes.update(etag=item.etag, last_modified=item.last_modified)
         last_changed = changes.get("last_changed", article.last_changed)
-        changes["next_check"] = _next_check(last_changed, fetched_at, policy)
+        changes["next_check"] = next_check(last_changed, fetched_at, policy)
         db.table("articles").update(article_id, changes)
         return outcome, number
 
@@ -292,11 +349,11 @@ class Archive:
                     fetched_at: str) -> tuple[str, int | None]:
         """Decide what the fetched text is: unchanged, a return, a confirmation or new."""
         new_hash = text_hash(page.headline, page.byline, page.body)
-        if current is not None and _hash_of(current) == new_hash:
+        if current is not None and hash_of(current) == new_hash:
             return "unchanged", current.version
         if not page.body or page.blocked:
             return "error", None
-        seen = next((v for v in reversed(versions) if _hash_of(v) == new_hash), None)
+        seen = next((v for v in reversed(versions) if hash_of(v) == new_hash), None)
         if seen is not None and seen.quarantined:
             db.execute("update versions set quarantined = 0 where id = ?", [seen.id])
             self._event(db, article.id, fetched_at, "confirmed", seen.version, {})
@@ -306,7 +363,7 @@ class Archive:
                         {"from": article.current_version, "to": seen.version})
             return "changed", seen.version
         number = (versions[-1].version if versions else 0) + 1
-        health = _health(current, page)
+        health = health_of(current, page)
         self._insert_version(db, article.id, number, item, page, fetched_at, current, health,
                              earlier=versions)
         if health:
@@ -321,9 +378,9 @@ class Archive:
     def _insert_version(self, db: Database, article_id: int, number: int, item: PageItem,
                         page: CleanPage, fetched_at: str, previous: Version | None,
                         health: str, earlier: list[Version] | None = None) -> None:
-        raw_hash = self._store_raw(db, item.body)
-        summary = _summary(previous, page, earlier or [])
-        version_id = db.table("versions").insert({
+        raw_hash = self._store_raw(db, item.body, item.encoding)
+        summary = summary_fields(previous, page, earlier or [])
+        version_id: int = db.table("versions").insert({
             "article_id": article_id, "version": number, "fetched_at": fetched_at,
             "headline": page.headline, "byline": page.byline, "body": page.body,
             "text_hash": text_hash(page.headline, page.byline, page.body),
@@ -332,15 +389,13 @@ class Archive:
             "cleaner_version": CLEANER_VERSION, "quarantined": 1 if health else 0,
             "health": health or None, "diff_from": previous.version if previous else None,
             **summary,
-        }).last_pk
-        labels = json.loads(summary["labels"]) if summary.get("labels") else []
-        db.table("version_labels").insert_all(
-            [{"version_id": version_id, "label": label} for label in labels], ignore=True)
+        }).last_pk  # type: ignore[assignment]
+        self._set_labels(db, version_id, summary.get("labels"))
 
-    def _store_raw(self, db: Database, body: bytes) -> str:
+    def _store_raw(self, db: Database, body: bytes, encoding: str | None) -> str:
         digest = hashlib.sha256(body).hexdigest()
         db.table("raw_pages").insert(
-            {"hash": digest, "compression": "zlib", "size": len(body),
+            {"hash": digest, "compression": "zlib", "size": len(body), "encoding": encoding,
              "content": zlib.compress(body, 6)}, ignore=True)
         return digest
 
@@ -356,43 +411,3 @@ class Archive:
                detail: dict[str, Any]) -> None:
         db.table("events").insert({"article_id": article_id, "at": at, "kind": kind,
                                    "version": version, "detail": json.dumps(detail)})
-
-
-def _hash_of(version: Version) -> str:
-    return text_hash(version.headline, version.byline, version.body)
-
-
-def _health(current: Version | None, page: CleanPage) -> str:
-    """Why a new text should wait for confirmation before it counts, or ""."""
-    if current is None:
-        return ""
-    old_words = word_count(current.body)
-    if old_words >= COLLAPSE_MIN_WORDS and word_count(page.body) < old_words * COLLAPSE_RATIO:
-        return "collapsed"
-    return ""
-
-
-def _health_error(page: CleanPage) -> str:
-    if page.blocked:
-        return f"no article text: the page is a {page.blocked} page"
-    return "no article text found in the page"
-
-
-def _summary(previous: Version | None, page: CleanPage, earlier: list[Version]) -> dict[str, Any]:
-    if previous is None:
-        return {}
-    new = Text(headline=page.headline, byline=page.byline, body=page.body,
-               modified=page.modified or "")
-    summary = summarize(previous.text(), new)
-    labels = set(summary.labels)
-    if page.headline != previous.headline and any(v.headline == page.headline for v in earlier):
-        labels.add("flip-flop")
-    fields = {k: int(v) if isinstance(v, bool) else v
-              for k, v in summary.to_dict().items() if k in SUMMARY_COLUMNS}
-    fields["labels"] = json.dumps(sorted(labels))
-    return fields
-
-
-def _next_check(last_changed: str, now: str, policy: RevisitPolicy) -> str | None:
-    moment = policy.next_check(parse_iso(last_changed), parse_iso(now))
-    return None if moment is None else iso(moment)

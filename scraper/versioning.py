@@ -1,0 +1,79 @@
+"""Pure rules for versions: when a text is suspect, what its diff summary is, when to look again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from scraper.clean import CleanPage
+from scraper.diff import Text, summarize
+from scraper.normalize import text_hash, word_count
+from scraper.records import Version
+from scraper.revisit import RevisitPolicy
+from scraper.timeutil import iso, parse_iso
+
+COLLAPSE_MIN_WORDS = 60  # a body this long that loses more than half at once is suspect
+COLLAPSE_RATIO = 0.5
+SUMMARY_COLUMNS = ("words_added", "words_removed", "paragraphs_added", "paragraphs_removed",
+                   "paragraphs_changed", "paragraphs_moved", "headline_changed", "byline_changed")
+
+
+def hash_of(version: Version) -> str:
+    return text_hash(version.headline, version.byline, version.body)
+
+
+def health_of(current: Version | None, page: CleanPage) -> str:
+    """Why a new text should wait for confirmation before it counts, or ""."""
+    if current is None:
+        return ""
+    old_words = word_count(current.body)
+    if old_words >= COLLAPSE_MIN_WORDS and word_count(page.body) < old_words * COLLAPSE_RATIO:
+        return "collapsed"
+    return ""
+
+
+def health_error(page: CleanPage) -> str:
+    if page.blocked:
+        return f"no article text: the page is a {page.blocked} page"
+    return "no article text found in the page"
+
+
+def summary_fields(previous: Version | None, page: CleanPage,
+                   earlier: list[Version]) -> dict[str, Any]:
+    if previous is None:
+        return {}
+    new = Text(headline=page.headline, byline=page.byline, body=page.body,
+               modified=page.modified or "")
+    summary = summarize(previous.text(), new)
+    labels = set(summary.labels)
+    if page.headline != previous.headline and any(v.headline == page.headline for v in earlier):
+        labels.add("flip-flop")
+    fields = {k: int(v) if isinstance(v, bool) else v
+              for k, v in summary.to_dict().items() if k in SUMMARY_COLUMNS}
+    fields["labels"] = json.dumps(sorted(labels))
+    return fields
+
+
+def next_check(last_changed: str, now: str, policy: RevisitPolicy) -> str | None:
+    moment = policy.next_check(parse_iso(last_changed), parse_iso(now))
+    return None if moment is None else iso(moment)
+
+
+def rewrite_texts(versions: list[Version], pages: dict[int, CleanPage]) -> dict[int, Version]:
+    """Versions with the text a new cleaner found; a page with no text keeps the old text."""
+    result = {}
+    for version in versions:
+        page = pages.get(version.version)
+        if page is not None and page.body and not page.blocked:
+            version = replace(version, headline=page.headline, byline=page.byline,
+                              body=page.body)
+        result[version.version] = version
+    return result
+
+
+def merge_target(version: Version, previous: Version | None) -> int | None:
+    """The earlier version this one is identical to after re-extraction, if any."""
+    if previous is None or hash_of(version) != hash_of(previous):
+        return None
+    return previous.merged_into or previous.version
