@@ -103,9 +103,9 @@ def canonicalize_url(url: str) -> str:
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username or parts.password:
         netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
-    query = "&".join(p for p in parts.query.split("&") if p and not is_tracking_param(p))
-    path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, path, query, ""))
+    query = "&".join(p for p in parts.query.split("&") if p.strip() and not is_tracking_param(p))
+    path = parts.path.rstrip() or ("/" if netloc else "")  # "/x #top" -> "/x"
+    return urlunsplit((scheme, netloc, path, query, "")).strip()
 
 
 @lru_cache(maxsize=1)
