@@ -20,6 +20,7 @@ from lxml import etree
 
 from scraper import cleanrules as rules
 from scraper.cleanmeta import (
+    WORD_RE,
     Meta,
     find_blocked,
     find_byline,
@@ -36,16 +37,18 @@ from scraper.cleanmeta import (
 from scraper.cleanscore import locate
 from scraper.encoding import decode_html
 
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 logger = logging.getLogger(__name__)
 
 PARA = "\ue000"  # paragraph boundary marker (private use, never in decoded text)
 BREAK = "\ue001"  # <br> marker
+HEAD = "\ue002"  # where the headline <h1> stood in the container
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACE_RE = re.compile(r"\s+")
 REMOVED = frozenset(rules.REMOVED_TAGS)
 UNWRAPPED = frozenset(rules.UNWRAPPED_TAGS)
 LINK_BLOCKS = frozenset({"p", "li", "ul", "ol", "div", "section", "table", "h2", "h3", "h4"})
+INLINE = frozenset({"a", "span", "font", "i", "b", "em", "strong", "center", "small", "picture"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,14 @@ class Selectors:
     headline: str | None = None
     body: str | None = None
     remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Body:
+    """The container's text, and the "By NAME" line found right after the headline."""
+
+    text: str = ""
+    byline: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,10 +107,11 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors) ->
     remove_selected(root, sel.remove)
     drop_unlikely(root)
     container = pick_container(root, meta, sel)
-    body = extract_body(container, headline, byline) if container is not None else ""
+    found = extract_body(container, headline, byline) if container is not None else Body()
+    body = found.text
     return CleanPage(
         headline=headline,
-        byline=byline,
+        byline=byline or found.byline,
         body=body,
         published=first(ld_str(meta.ld, "datePublished"), meta_value(meta, "published"),
                          time_attr(root)),
@@ -183,14 +195,52 @@ def pick_container(
 
 # --- body ----------------------------------------------------------------------------
 
-def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: str) -> str:
+def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: str) -> Body:
     fragment = "".join(lxml.html.tostring(el, encoding="unicode", with_tail=False)
                        for el in elements if el.tag is not etree.Comment)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # bs4 locator/XML warnings on odd fragments
         soup = BeautifulSoup(f"<div>{fragment}</div>", "lxml")
+    mark_headline(soup, headline)
+    drop_captions(soup)
     clean_soup(soup)
-    return "\n\n".join(keep_paragraphs(soup_paragraphs(soup), headline, byline))
+    paras = after_headline(soup_paragraphs(soup))
+    found, paras = take_byline(paras)
+    text = "\n\n".join(keep_paragraphs(paras, headline, byline or found))
+    return Body(text, found)
+
+
+def mark_headline(soup: BeautifulSoup, headline: str) -> None:
+    """Put HEAD before the container's first <h1> when it is the headline."""
+    h1 = soup.find("h1")
+    if isinstance(h1, Tag) and same_title(squash(h1.get_text(" ")), headline):
+        h1.insert_before(f"{PARA}{HEAD}{PARA}")
+
+
+def same_title(a: str, b: str) -> bool:
+    words_a, words_b = set(WORD_RE.findall(a.lower())), set(WORD_RE.findall(b.lower()))
+    return bool(words_a and words_b) and len(words_a & words_b) >= 0.6 * len(words_b)
+
+
+def drop_captions(soup: BeautifulSoup) -> None:
+    """A short block beside an <img> that carries a photo credit is a caption."""
+    total = len(WORD_RE.findall(soup.get_text(" ")))
+    for img in soup.find_all("img"):
+        block = img.parent
+        while isinstance(block, Tag) and block.name in INLINE:
+            block = block.parent
+        if not isinstance(block, Tag) or block.name in ("html", "body", "[document]"):
+            continue
+        if not block.get_text(" ").strip():  # <p><img></p><p>Caption. Photo: X</p>
+            block = block.find_next_sibling()
+        if isinstance(block, Tag) and is_caption(block.get_text(" "), total):
+            block.decompose()
+
+
+def is_caption(text: str, total: int) -> bool:
+    words = len(WORD_RE.findall(text))
+    return (0 < words <= rules.CAPTION_MAX_WORDS and words < 0.5 * total
+            and bool(rules.CREDIT_RE.search(text)))
 
 
 def clean_soup(soup: BeautifulSoup) -> None:
@@ -246,15 +296,78 @@ def soup_paragraphs(soup: BeautifulSoup) -> list[str]:
         tag.insert_before(PARA)
         tag.insert_after(PARA)
     text = SPACE_RE.sub(" ", soup.get_text())
-    text = re.sub(f"(?: ?{BREAK} ?){{2,}}", PARA, text).replace(BREAK, " ")
-    return [squash(p) for p in text.split(PARA) if p.strip()]
+    text = re.sub(f"(?: ?{BREAK} ?){{2,}}", PARA, text)
+    paras = (squash(p).strip(BREAK) for p in text.split(PARA))  # BREAK kept: a line boundary
+    return [p for p in paras if p.strip(f" {BREAK}")]
+
+
+def after_headline(paras: list[str]) -> list[str]:
+    """Text above the headline (kicker, dateline, counters) is not body, when it is short."""
+    if HEAD not in paras:
+        return paras
+    at = paras.index(HEAD)
+    if sum(len(p.split()) for p in paras[:at]) <= rules.PREHEAD_MAX_WORDS:
+        return paras[at + 1:]
+    return paras[:at] + paras[at + 1:]
+
+
+def take_byline(paras: list[str]) -> tuple[str, list[str]]:
+    """The "By NAME" block just after the headline: its names, and paras without it."""
+    for i, para in enumerate(paras[:rules.BYLINE_SEARCH_PARAS]):
+        names = byline_names(para)
+        if not names:
+            continue
+        end = i + 1
+        if end < len(paras) and is_job_title(paras[end]):
+            end += 1  # "By NAME" and "Community reporter" in two blocks
+        return names, paras[:i] + paras[end:]
+    return "", paras
+
+
+def byline_names(para: str) -> str:
+    """"By A, Title" -> "A"; "By A and B" -> "A, B"; "" when para is not a byline."""
+    if len(unbreak(para).split()) > rules.BYLINE_MAX_WORDS:
+        return ""
+    first_part, *_ = rules.SEGMENT_SPLIT_RE.split(para.replace(BREAK, " | "), maxsplit=1)
+    match = rules.BYLINE_START_RE.match(first_part)
+    if not match:
+        return ""
+    rest = first_part[match.end():].strip(" ,")
+    if rest and (len(rest.split()) > 6 or not rules.BYLINE_TITLE_RE.search(rest)
+                 or rest.endswith(".")):
+        return ""
+    names: list[str] = []
+    for part in match["names"].split(","):
+        if names and rules.BYLINE_TITLE_RE.search(part):
+            break  # "By Jane Doe, Political Editor"
+        names += [strip_title(n) for n in rules.BYLINE_NAME_SPLIT_RE.split(part) if n.strip()]
+    return ", ".join(n for n in names if n)
+
+
+def strip_title(name: str) -> str:
+    words = name.split()
+    while len(words) > 2 and rules.BYLINE_TITLE_RE.fullmatch(words[-1]):
+        words.pop()  # "Orla Fitzwilliam Community" (a title after a lost <br>)
+    return " ".join(words)
+
+
+def is_job_title(para: str) -> bool:
+    text = unbreak(para)
+    return (len(text.split()) <= 5 and not re.search(r"[.!?:\d]", text)
+            and bool(rules.BYLINE_TITLE_RE.search(text)))
+
+
+def unbreak(para: str) -> str:
+    return squash(para.replace(BREAK, " "))
 
 
 def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[str]:
     previous = ""
     skip = {headline.lower(), byline.lower(), f"by {byline}".lower()}
-    for para in paras:
-        if para == previous or para.lower() in skip or is_noise_text(para):
+    for raw in paras:
+        para = unbreak(raw)
+        if (para == previous or para.lower() in skip or is_noise_text(para)
+                or is_volatile_line(raw)):
             continue
         previous = para
         yield para
@@ -265,4 +378,17 @@ def is_noise_text(para: str) -> bool:
         return True
     if len(para) <= rules.TEASER_MAX_CHARS and rules.TEASER_RE.fullmatch(para):
         return True
+    if len(para.split()) <= rules.CAPTION_MAX_WORDS and rules.CAPTION_END_RE.search(para):
+        return True
     return len(para) <= rules.BYLINE_MAX_CHARS and bool(rules.BYLINE_LINE_RE.fullmatch(para))
+
+
+def is_volatile_line(raw: str) -> bool:
+    """A short line with a relative time or read time, or made only of dateline/tool parts."""
+    para = unbreak(raw)
+    if len(para.split()) > rules.SHORT_LINE_MAX_WORDS:
+        return False
+    if rules.VOLATILE_RE.search(para):
+        return True
+    parts = [p for p in rules.SEGMENT_SPLIT_RE.split(raw.replace(BREAK, " | ")) if p.strip()]
+    return bool(parts) and all(rules.SEGMENT_RE.fullmatch(p.strip()) for p in parts)

@@ -175,3 +175,81 @@ ARTICLE_TYPES = frozenset(
      "socialmediaposting", "report", "scholarlyarticle", "techarticle", "webpage"}
 )
 TITLE_SEPARATORS: tuple[str, ...] = (" | ", " - ", " — ", " – ", " :: ", " · ", " • ", " « ", " » ")
+
+# --- volatile and non-story lines inside the container (issue 3: false edits) -------------
+# Text before the headline <h1> in the container (kicker, dateline, counters) is not body,
+# unless there is so much of it that the <h1> is a heading inside the story.
+PREHEAD_MAX_WORDS = 60
+SHORT_LINE_MAX_WORDS = 25  # lines this short are checked for volatile parts
+# Parts of a dateline or tool line: "Sunday, 9 March 2025 · Updated 5 minutes ago · 1,204 views".
+SEGMENT_SPLIT_RE = re.compile(r"\s*(?:[·|•‧∙●▪]|\s[-–—/]\s)\s*")
+_AGO = (
+    r"(?:\d+|an?|one|few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|"
+    r"w|wks?|weeks?)\.?\s+ago|just now|moments? ago"
+)
+_AGO_I18N = (
+    r"vor\s+\d+\s*(?:Sek\w*|Min\w*|Std\.?|Stunden?|Tag(?:en)?)|"  # de
+    r"il y a\s+\d+\s*(?:s|sec\w*|min\w*|h|heures?|jours?)|"  # fr
+    r"hace\s+\d+\s*(?:seg\w*|min\w*|h|horas?|d[ií]as?)|"  # es
+    r"h[aá]\s+\d+\s*(?:seg\w*|min\w*|h|horas?|dias?)|"  # pt
+    r"\d+\s*(?:сек\w*|мин\w*|час\w*|дн\w*|день)\.?\s+(?:назад|тому)"  # ru, uk
+)
+_COUNTER = (
+    r"[\d,.\s\u00a0]*\d\s*[kKmM]?\s*(?:views?|reads?|comments?|shares?|likes?|responses?|"
+    r"replies|reactions?|Aufrufe|vues|visitas|просмотр\w*|комментар\w*|переглял\w*|"
+    r"перегляд\w*)"
+)
+_READ_TIME = (
+    r"\d+\s*(?:min|mins|minutes?|минут\w*|Min\.?)\s*"
+    r"(?:read|reading|listen|Lesezeit|de lecture|чтения)"
+)
+# Found anywhere in a short line: these change on every load, so the line is not story.
+VOLATILE_RE = re.compile(
+    rf"(?:(?:updated|posted|published|edited)\s*:?\s*)?(?:{_AGO})\b|{_AGO_I18N}|{_READ_TIME}|"
+    rf"(?:^|\s)(?:updated|aktualisiert|mis à jour|обновлено|оновлено)\s*:?\s*{_AGO_I18N}",
+    re.I,
+)
+# A line whose every part is one of these is a dateline or a tool line.
+SEGMENT_RE = re.compile(
+    rf"(?:{_COUNTER}|(?:views?|comments?|shares?)\s*:?\s*[\d,.]+[kKmM]?|"
+    r"(?:\w+day,?\s*)?\d{1,2}\.?\s+\w+\.?,?\s+\d{4}(?:,?\s*\d{1,2}[:.]\d{2}\s*\w{0,4})?|"
+    r"(?:\w+day,?\s*)?\w+\.?\s+\d{1,2},?\s+\d{4}(?:,?\s*\d{1,2}[:.]\d{2}\s*\w{0,4})?|"
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:,?\s*\d{1,2}[:.]\d{2})?|\d{1,2}[:.]\d{2}\s*(?:am|pm)?\s*\w{0,4}|"
+    r"(?:story|article|news)\s*(?:id|no\.?|number|#)\s*:?\s*\d+|"
+    r"report an? (?:error|typo|mistake|correction)|(?:print|save|bookmark|share|e-?mail|send)"
+    r"(?:\s+(?:this|the))?(?:\s+(?:story|article|page|link|to an? friend))?|"
+    r"(?:e-?mail|send)\s+(?:it\s+)?to\s+an?\s+friend|font size|a\s*\+\s*a\s*-|"
+    r"(?:comments?|reply|replies)\s*\(?\d*\)?)[.!]?",
+    re.I,
+)
+# "By NAME" right after the headline: the byline, when the page has no structured one.
+BYLINE_START_RE = re.compile(
+    r"(?:By|BY|Von|VON|Par|PAR|Por|POR)\s+(?P<names>[A-ZÀ-ÖØ-Þ][\w.'’-]*"
+    r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*|de|da|van|von|der|le|la|and|&|,\s*(?=[A-ZÀ-ÖØ-Þ])))*)"
+)
+BYLINE_NAME_SPLIT_RE = re.compile(r"\s*(?:,|\band\b|&)\s*")
+BYLINE_MAX_WORDS = 20
+BYLINE_SEARCH_PARAS = 3  # the byline is within this many paragraphs of the headline
+# A comma part after the names that is a job title, not a second name.
+BYLINE_TITLE_RE = re.compile(
+    r"\b(?:editor|reporter|correspondent|writer|columnist|producer|staff|contributor|"
+    r"journalist|analyst|chief|senior|critic|photographer|bureau|desk|in\s+[A-Z]\w+|"
+    r"political|economics|business|science|health|sports?|news|community|special)\b",
+    re.I,
+)
+# Photo credits: a short block with one of these beside an <img> (or ending in one) is a caption.
+CAPTION_MAX_WORDS = 40
+CREDIT_RE = re.compile(
+    r"\b(?:Picture|Photo|Photograph|Image|Illustration|Credit|Foto|Bild|Фото)s?"
+    r"(?:\s+(?:credit|courtesy|by))?\s*:|"
+    r"\(\s*(?:Getty(?: Images)?|AFP|AP|Reuters|EPA|PA|Shutterstock|Alamy|Bloomberg)\b[^)]{0,40}\)|"
+    r"/\s*(?:Getty(?: Images)?|AFP|AP|Reuters|EPA|PA(?: Media| Wire)?|Shutterstock|Alamy)\b|"
+    r"\bAP Photo\b|\bGetty Images\b|\bPhoto(?:graph)?\s+(?:by|courtesy)\b",
+)
+CAPTION_END_RE = re.compile(
+    r"(?:\b(?:Picture|Photo|Photograph|Image|Illustration|Credit|Foto|Bild|Фото)s?"
+    r"(?:\s+(?:credit|courtesy|by))?\s*:\s*[\w .'’&/-]{2,60}|"
+    r"\(\s*(?:Getty(?: Images)?|AFP|AP|Reuters|EPA|PA|Shutterstock|Alamy)\b[^)]{0,40}\)|"
+    r"/\s*(?:Getty(?: Images)?|AFP|AP|Reuters|EPA|PA(?: Media| Wire)?|Shutterstock|Alamy)"
+    r"(?:\s+[\w.]+){0,2}|\bAP Photo(?:/[\w .]{2,40})?)\s*[.)]?$",
+)

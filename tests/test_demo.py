@@ -354,12 +354,7 @@ def versions_by_path(db: Path) -> dict[str, int]:
 
 # Known gaps in the cleaner, found by this demo: strict, so a fix makes them fail
 # until the marker goes.
-KNOWN_GAPS = {
-    "/archive/2025/03/09/story-4412.htm": "the legacy layout's dateline (Updated N minutes"
-    " ago, N views) is kept as a body paragraph, so every pass makes a version",
-    STORM: "a 90-word breaking story on a page with a cookie banner is taken for a consent"
-    " page (BLOCKED_MAX_WORDS), so step 3 records an error instead of version 1",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def article_cases() -> list[Any]:
