@@ -101,13 +101,17 @@ class Archive:
         return [DueArticle(url, etag or "", modified or "") for url, etag, modified in rows]
 
     def known_urls(self, source: str) -> set[str]:
-        """Every URL the source already has: articles, their aliases, and non-articles."""
+        """Every URL the source already has: articles, their aliases, and non-articles.
+
+        Pages robots.txt kept us from are not in it: the site may allow them later.
+        """
         sql = """
             select url from articles where source = :s
             union select url_aliases.url from url_aliases
               join articles on articles.id = url_aliases.article_id where articles.source = :s
             union select url from fetches
               where source = :s and article_id is null and outcome = 'skipped'
+                and error like 'not an article%'
         """
         return {row[0] for row in self.db.execute(sql, {"s": source}).fetchall()}
 
