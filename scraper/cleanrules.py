@@ -54,7 +54,12 @@ NEGATIVE_RE = re.compile(
 # Class/id word patterns of page furniture; an element matching one is dropped
 # from the chosen container (unless it holds most of the container's text).
 # WordPress post_class() tokens ("tag-x", "category-x", "has-post-thumbnail") are not noise.
-TAXONOMY_CLASS_RE = re.compile(r"^(?:tag|category|has|format|status|type|post-format)-", re.I)
+# Gutenberg text blocks ("wp-block-heading") hold story text, whatever the word says.
+TAXONOMY_CLASS_RE = re.compile(
+    r"^(?:(?:tag|category|has|format|status|type|post-format)-|"
+    r"wp-block-(?:heading|paragraph|list|list-item|quote|group|columns?)$)",
+    re.I,
+)
 NOISE_RE = re.compile(
     r"(?:^|[-_\s])(?:"
     r"share|sharing|sharebar|social|related|recommend\w*|newsletter|subscri\w*|signup|"
@@ -120,6 +125,8 @@ TEASER_RE = re.compile(
     r"(?:related(?:\s+(?:stories|articles|content|coverage|links|news|reading))?|"
     r"more (?:stories|articles|news|coverage|from|on)\b[^:]{0,60}|"
     r"read (?:also|more|next)|see also|also read|also see|recommended(?: for you)?|"
+    r"читайте (?:также|також)|смотрите также|дивіться також|по теме|lesen sie auch|"
+    r"mehr zum thema|(?:à )?lire aussi|lee también|leia também|"
     r"you (?:may|might) (?:also )?like|don'?t miss|watch|listen|click here|"
     r"(?:sign up|subscribe)\b.{0,200}(?:newsletter|inbox|email|updates)|"
     r"get (?:the|our) .{0,60}newsletter|"
@@ -128,8 +135,15 @@ TEASER_RE = re.compile(
     re.I | re.S,
 )
 TEASER_MAX_CHARS = 220
+# "By Monday, ..." and "By The time ..." start sentences, not bylines.
+_NOT_NAME = (
+    r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|"
+    r"June|July|August|September|October|November|December|The|This|That|Then|Now|Next|"
+    r"Last|Early|Late|Mid|Midnight|Noon|Christmas|Easter)\b)"
+)
 BYLINE_LINE_RE = re.compile(
-    r"(?:By|BY|Por|Von|Par)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|,|de|van|von))*"
+    rf"(?:By|BY|Por|Von|Par)\s+{_NOT_NAME}"
+    r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|,|de|van|von))*"
     r"(?:\s*[,|/-]\s*[\w .'’&-]{0,60})?"
 )
 BYLINE_MAX_CHARS = 100
@@ -215,7 +229,7 @@ SEGMENT_RE = re.compile(
     r"(?:\w+day,?\s*)?\d{1,2}\.?\s+\w+\.?,?\s+\d{4}(?:,?\s*\d{1,2}[:.]\d{2}\s*\w{0,4})?|"
     r"(?:\w+day,?\s*)?\w+\.?\s+\d{1,2},?\s+\d{4}(?:,?\s*\d{1,2}[:.]\d{2}\s*\w{0,4})?|"
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:,?\s*\d{1,2}[:.]\d{2})?|\d{1,2}[:.]\d{2}\s*(?:am|pm)?\s*\w{0,4}|"
-    r"(?:story|article|news)\s*(?:id|no\.?|number|#)\s*:?\s*\d+|"
+    r"(?:story|article|news|материал|статья|новость)\s*(?:id|no\.?|number|#|№)\s*:?\s*\d+|"
     r"report an? (?:error|typo|mistake|correction)|(?:print|save|bookmark|share|e-?mail|send)"
     r"(?:\s+(?:this|the))?(?:\s+(?:story|article|page|link|to an? friend))?|"
     r"(?:e-?mail|send)\s+(?:it\s+)?to\s+an?\s+friend|font size|a\s*\+\s*a\s*-|"
@@ -224,8 +238,8 @@ SEGMENT_RE = re.compile(
 )
 # "By NAME" right after the headline: the byline, when the page has no structured one.
 BYLINE_START_RE = re.compile(
-    r"(?:By|BY|Von|VON|Par|PAR|Por|POR)\s+(?P<names>[A-ZÀ-ÖØ-Þ][\w.'’-]*"
-    r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*|de|da|van|von|der|le|la|and|&|,\s*(?=[A-ZÀ-ÖØ-Þ])))*)"
+    rf"(?:By|BY|Von|VON|Par|PAR|Por|POR)\s+{_NOT_NAME}(?P<names>[A-ZÀ-ÖØ-Þ][\w.'’-]*"
+    r"(?:(?:\s*,\s*|\s+)(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*|de|da|van|von|der|le|la|and|&))*)"
 )
 BYLINE_NAME_SPLIT_RE = re.compile(r"\s*(?:,|\band\b|&)\s*")
 BYLINE_MAX_WORDS = 20
@@ -234,7 +248,8 @@ BYLINE_SEARCH_PARAS = 3  # the byline is within this many paragraphs of the head
 BYLINE_TITLE_RE = re.compile(
     r"\b(?:editor|reporter|correspondent|writer|columnist|producer|staff|contributor|"
     r"journalist|analyst|chief|senior|critic|photographer|bureau|desk|in\s+[A-Z]\w+|"
-    r"political|economics|business|science|health|sports?|news|community|special)\b",
+    r"political|economics|business|science|health|sports?|news|community|special|"
+    r"reuters|associated press|afp|ap|bloomberg|pa media|agencies)\b",
     re.I,
 )
 # Photo credits: a short block with one of these beside an <img> (or ending in one) is a caption.

@@ -150,6 +150,80 @@ def test_changed_markup_gives_identical_text() -> None:
     assert one.body.count("\n\n") == len(STORY_PARAGRAPHS) - 1
 
 
+FERRY = [
+    "The night ferry between Port Aldwick and Saltmere returned on Friday for the first time"
+    " in six years, with 140 passengers on board the 11.40pm sailing.",
+    "The service was cut in 2019 when the operator lost its subsidy. A new five-year contract,"
+    " signed by the county council in January, pays for three night crossings a week.",
+    "“We used to walk home along the coast road at two in the morning,” said Dara Quinlan, a"
+    " nurse who works late shifts in Saltmere. “Tonight I will be in bed by midnight.”",
+    "Fares held for a year",
+    "A single crossing costs the same as on the day service, and the council says fares will"
+    " not rise before next spring.",
+    "The operator, Estuary Lines, said it would add a fourth weekly crossing in the summer if"
+    " demand held up.",
+]
+FERRY_PAGES = ["ferry-wordpress.html", "ferry-ghost.html", "ferry-react.html",
+               "ferry-legacy-1251.htm", "ferry-teasers.html"]
+
+
+@pytest.mark.parametrize("name", FERRY_PAGES)
+def test_same_story_in_five_templates_gives_identical_text(name: str) -> None:
+    """Datelines, counters, bylines, captions, tools and teasers inside the container."""
+    page = clean_page(hand_page(name), "https://news.example/ferry")
+    assert (page.headline, page.byline) == (
+        "Night ferry returns to the estuary after six years", "Lena Okonjo")
+    assert page.body.split("\n\n") == FERRY
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [("By Orla Fitzwilliam<br>Community reporter", "Orla Fitzwilliam"),
+     ("<b>By Orla Fitzwilliam</b> Community reporter", "Orla Fitzwilliam"),
+     ("By Jane Doe, Political Editor", "Jane Doe"),
+     ("By Jane Doe and John Roe", "Jane Doe, John Roe"),
+     ("By Jane Doe &amp; John Roe, Reuters", "Jane Doe, John Roe"),
+     ("By Jane Doe · Updated 5 minutes ago · 1,204 views", "Jane Doe"),
+     ("By Monday, the council had approved it.", "")],
+)
+def test_byline_block_after_the_headline(line: str, byline: str) -> None:
+    html = f"<article><h1>Port budget doubles</h1><p>{line}</p><p>{STORY_PARAGRAPHS[0]}</p>"
+    page = clean_page(html + f"<p>{STORY_PARAGRAPHS[1]}</p></article>")
+    assert page.byline == byline
+    assert page.body.startswith(STORY_PARAGRAPHS[0] if byline else "By Monday")
+
+
+@pytest.mark.parametrize(
+    "noise",
+    ["Sunday, 9 March 2025 · Updated 17 minutes ago · 68,118 views", "3 hrs ago", "4 min read",
+     "Posted 12 mins ago by the news desk", "vor 5 Minuten aktualisiert", "il y a 3 heures",
+     "Обновлено 17 минут назад", "1.2k shares · Comments (27)",
+     "Story ID 4412 · Report an error · Print this story · E-mail to a friend",
+     "The new reading room looks out over the harbour. Picture: Idris Lomax",
+     "Rescuers at the scene on Tuesday. (Getty Images)", "Crowds at the quay. AP Photo/Jo Bell"],
+)
+def test_volatile_and_tool_lines_are_dropped(noise: str) -> None:
+    html = f"<article><p>{STORY_PARAGRAPHS[0]}</p><p>{noise}</p><p>{STORY_PARAGRAPHS[1]}</p>"
+    assert clean_page(html + "</article>").body == "\n\n".join(STORY_PARAGRAPHS[:2])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The plant closed two years ago.", "The fire started 20 years ago, officials said.",
+     "The proposal drew 340 comments from residents.", "By 2029 the network should be done.",
+     "He said the photo was taken in March.", "Opening hours are 9am to 6pm."],
+)
+def test_story_lines_like_noise_are_kept(text: str) -> None:
+    html = f"<article><h1>Port budget doubles</h1><p>{text}</p><p>{STORY_PARAGRAPHS[0]}</p>"
+    assert clean_page(html + "</article>").body.split("\n\n")[0] == text
+
+
+def test_text_above_the_headline_is_not_body() -> None:
+    kicker = "<p>Transport</p><p>Sunday, 9 March 2025</p>"
+    html = f"<article>{kicker}<h1>Port budget doubles</h1><p>{STORY_PARAGRAPHS[0]}</p></article>"
+    assert clean_page(html).body == STORY_PARAGRAPHS[0]
+
+
 def test_jsonld_graph_metadata_and_canonical() -> None:
     page = clean_page(hand_page("furniture.html"), "https://ledger.example/news/")
     assert page.modified == "2025-09-06T09:15:00+02:00"  # JSON-LD wins over the meta tag
