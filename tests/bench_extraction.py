@@ -144,13 +144,30 @@ def available(module: str | None) -> bool:
     return True
 
 
-def bench(extract: Extractor, pages: list[tuple[str, str, str, str]]) -> tuple[list[TpFpFn], float]:
-    rows, start = [], time.perf_counter()
-    preds = [extract(html, url) for _, url, html, _ in pages]
-    elapsed = time.perf_counter() - start
-    for (_, _, _, truth), pred in zip(pages, preds, strict=True):
-        rows.append(shingle_matching(truth, pred))
-    return rows, len(pages) / elapsed
+def bench(extractors: dict[str, Extractor], pages: list[tuple[str, str, str, str]],
+          rounds: int) -> dict[str, tuple[list[TpFpFn], float]]:
+    """Score and time every extractor on every page.
+
+    The extractors take turns page by page (and round by round), so a busy machine
+    slows them all alike and the pages/s column compares like with like.
+    """
+    spent = dict.fromkeys(extractors, 0.0)
+    preds: dict[str, list[str]] = {name: [] for name in extractors}
+    for extract in extractors.values():  # warm up: imports and caches
+        extract(pages[0][2], pages[0][1])
+    for round_number in range(rounds):
+        for _, url, html, _ in pages:
+            for name, extract in extractors.items():
+                start = time.perf_counter()
+                pred = extract(html, url)
+                spent[name] += time.perf_counter() - start
+                if round_number == 0:
+                    preds[name].append(pred)
+    return {
+        name: ([shingle_matching(truth, pred) for (_, _, _, truth), pred
+                in zip(pages, preds[name], strict=True)], rounds * len(pages) / spent[name])
+        for name in extractors
+    }
 
 
 Page = tuple[str, str, str, str]
@@ -170,18 +187,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--only", action="append", choices=sorted(EXTRACTORS))
     parser.add_argument("--worst", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=1, help="timing rounds (default 1)")
     args = parser.parse_args(argv)
     pages = load(args.dataset)
     print(f"{len(pages)} pages\n")
     print("| extractor | F1 | precision | recall | pages/s |")
     print("|---|---|---|---|---|")
-    notes, worst = [], []
+    notes, chosen = [], {}
     for name in args.only or list(EXTRACTORS):
         extract, module = EXTRACTORS[name]
-        if not available(module):
+        if available(module):
+            chosen[name] = extract
+        else:
             notes.append(f"{name}: skipped, `{module}` not installed (pip install -e '.[bench]')")
-            continue
-        rows, speed = bench(extract, pages)
+    results = bench(chosen, pages, args.rounds)
+    worst = []
+    for name, (rows, speed) in results.items():
         f1, p, r = metrics(rows)
         print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {speed:.1f} |", flush=True)
         worst.append((name, rows))
