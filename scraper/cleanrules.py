@@ -206,6 +206,8 @@ _AGO_I18N = (
     r"il y a\s+\d+\s*(?:s|sec\w*|min\w*|h|heures?|jours?)|"  # fr
     r"hace\s+\d+\s*(?:seg\w*|min\w*|h|horas?|d[ií]as?)|"  # es
     r"h[aá]\s+\d+\s*(?:seg\w*|min\w*|h|horas?|dias?)|"  # pt
+    r"\d+\s*(?:minut[oi]|or[ae]|giorn[oi])\s+fa|"  # it
+    r"\d+\s*(?:minuten|min\.?|uur|dagen)\s+geleden|"  # nl
     r"\d+\s*(?:сек\w*|мин\w*|час\w*|дн\w*|день)\.?\s+(?:назад|тому)"  # ru, uk
 )
 _COUNTER = (

@@ -197,7 +197,7 @@ def test_byline_block_after_the_headline(line: str, byline: str) -> None:
     "noise",
     ["Sunday, 9 March 2025 · Updated 17 minutes ago · 68,118 views", "3 hrs ago", "4 min read",
      "Posted 12 mins ago by the news desk", "vor 5 Minuten aktualisiert", "il y a 3 heures",
-     "Обновлено 17 минут назад", "1.2k shares · Comments (27)",
+     "Обновлено 17 минут назад", "Aggiornato 5 minuti fa", "1.2k shares · Comments (27)",
      "Story ID 4412 · Report an error · Print this story · E-mail to a friend",
      "The new reading room looks out over the harbour. Picture: Idris Lomax",
      "Rescuers at the scene on Tuesday. (Getty Images)", "Crowds at the quay. AP Photo/Jo Bell"],
