@@ -41,6 +41,7 @@ from scraper.timeutil import iso, utcnow
 ARTICLE_STATUSES = [304, *range(400, 600)]
 ROBOTS_STATUSES = list(range(400, 600))
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+UNTYPED = ("application/octet-stream", "binary/octet-stream", "application/unknown")
 DISCOVERY_PRIORITY = 10  # home pages, feeds and sitemaps before the articles they list
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 TRUE = ("1", "true", "yes", "on")
@@ -280,9 +281,12 @@ def requested_url(request: Request | None, fallback: str) -> str:
 
 def is_html(response: Response) -> bool:
     content_type = header(response, "Content-Type").split(";")[0].strip().lower()
-    if content_type:
+    if content_type and content_type not in UNTYPED:
         return content_type in HTML_TYPES
-    return response.body.lstrip()[:1] == b"<"
+    # No type, or the generic one many static servers send: look at the bytes, as a
+    # browser's sniffer does for an HTML document.
+    start = response.body[:512].lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
 
 
 def http_error_text(response: Response) -> str:

@@ -147,3 +147,13 @@ def test_gone_article_and_failed_pages(news_site: Site, tmp_path: Path) -> None:
         assert conn.execute("select count(*) from versions").fetchone()[0] == 2
         assert conn.execute("select state from articles where url like ?",
                             [f"%{FERRY}"]).fetchone()[0] == "gone"
+
+
+def test_html_served_without_a_proper_type_is_still_read(news_site: Site, tmp_path: Path) -> None:
+    page = article("Harbour fire burns for 12 hours", PARAGRAPHS, views=1, ago="now")
+    news_site.set(FIRE, page.encode(), headers={"Content-Type": "application/octet-stream"})
+    news_site.set(FERRY, b"\x89PNG\r\n\x1a\n" + bytes(200), headers={"Content-Type": ""})
+    db = tmp_path / "archive.db"
+    assert stet(db, "crawl", news_site.url("/"), *FAST).returncode == 0
+    after = outcomes(db)
+    assert after[FIRE[1:]] == "new" and after[FERRY[1:]] == "error"
