@@ -239,9 +239,10 @@ def serve(ctx: click.Context, host: str, port: int, db_path: Path | None) -> Non
     """The archive in Datasette, with pages for reviewing revisions."""
     from scraper.review.serve import run
 
-    archive = _open(ctx, db_path)
-    archive.close()
-    run(_db(ctx, db_path), host=host, port=port)
+    try:
+        run(_db(ctx, db_path), host=host, port=port)
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
 
 
 def main() -> None:

@@ -113,3 +113,9 @@ def test_changes_text_json_and_filters(runner: CliRunner, archive_path: Path) ->
     assert by_label.output.strip() == "no changes"
     since = runner.invoke(cli, ["--db", str(archive_path), "changes", "--since", "2026-11-23"])
     assert since.output.strip() == "no changes"
+
+
+def test_serve_refuses_a_missing_archive(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["serve", "--db", str(tmp_path / "typo.db")])
+    assert "no such file" in one_line_error(result)
+    assert not (tmp_path / "typo.db").exists()
