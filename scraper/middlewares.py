@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from protego import Protego
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 ROBOTS_PRIORITY = 1000  # robots.txt jumps the queue: everything else on the host waits for it
 FORBIDDEN = "disallowed by robots.txt"
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+INHERITED_META = ("stet_source", "stet_verify_tls")  # robots.txt is fetched as its asker
 
 
 class RobotsRules:
@@ -87,7 +88,7 @@ class RobotsGuardMiddleware:
         parts = urlparse_cached(request)
         if request.meta.get("dont_obey_robotstxt") or parts.scheme not in ("http", "https"):
             return
-        rules = await self.rules_for(parts.scheme, parts.netloc)
+        rules = await self.rules_for(parts.scheme, parts.netloc, request.meta)
         if rules.why:
             self._count("robotstxt/unavailable")
             raise IgnoreRequest(rules.why)
@@ -96,8 +97,10 @@ class RobotsGuardMiddleware:
             logger.debug("Forbidden by robots.txt: %s", request.url)
             raise IgnoreRequest(FORBIDDEN)
 
-    async def rules_for(self, scheme: str, netloc: str) -> RobotsRules:
-        """The host's rules, fetching robots.txt once; later callers wait for that fetch."""
+    async def rules_for(self, scheme: str, netloc: str,
+                        meta: dict[str, Any] | None = None) -> RobotsRules:
+        """The host's rules, fetching robots.txt once; later callers wait for that fetch.
+        The fetch carries the first asker's source (for scraper.safety's checks)."""
         known = self._rules.get(netloc)
         if isinstance(known, RobotsRules):
             return known
@@ -107,14 +110,15 @@ class RobotsGuardMiddleware:
             return await maybe_deferred_to_future(waiter)
         pending: Deferred[RobotsRules] = Deferred()
         self._rules[netloc] = pending
-        rules = await self._fetch(f"{scheme}://{netloc}/robots.txt")
+        rules = await self._fetch(f"{scheme}://{netloc}/robots.txt", meta or {})
         self._rules[netloc] = rules
         pending.callback(rules)
         return rules
 
-    async def _fetch(self, url: str) -> RobotsRules:
+    async def _fetch(self, url: str, asker: dict[str, Any]) -> RobotsRules:
+        inherited = {key: asker[key] for key in INHERITED_META if key in asker}
         request = Request(url, priority=ROBOTS_PRIORITY, callback=NO_CALLBACK,
-                          meta={"dont_obey_robotstxt": True, "dont_cache": True})
+                          meta={"dont_obey_robotstxt": True, "dont_cache": True, **inherited})
         self._count("robotstxt/request_count")
         assert self.crawler.engine is not None
         try:

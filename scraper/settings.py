@@ -32,6 +32,12 @@ STET_MAX_SITEMAPS = 20  # sitemaps fetched per source per pass (indexes included
 STET_SITEMAP_DEPTH = 2  # how deep sitemap indexes are followed
 STET_MAX_RETRY_AFTER = 120  # seconds; a longer Retry-After gives up (outcome error)
 STET_RETRY_AFTER_TIMES = 3  # retries that honour Retry-After, besides RETRY_TIMES
+STET_ALLOW_PRIVATE = False  # True lets every source reach loopback/private addresses
+
+# Safety (scraper/safety.py): public addresses only, checked after DNS on every hop;
+# TLS certificates verified unless a source says verify_tls = false.
+TWISTED_DNS_RESOLVER = "scraper.safety.GuardedResolver"
+DOWNLOAD_HANDLERS = {"https": "scraper.safety.VerifiedDownloadHandler"}
 
 # Politeness.
 ROBOTSTXT_OBEY = True
@@ -58,6 +64,10 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt is asked for: no request may reach a private address.
+    "scraper.safety.AddressGuardMiddleware": 60,
+    # Sees a redirect before RedirectMiddleware (600) follows it.
+    "scraper.safety.RedirectGuardMiddleware": 650,
     # Replaces the stock robots.txt middleware at the same place in the chain.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.RobotsGuardMiddleware": 100,

@@ -32,6 +32,7 @@ from scraper import discover
 from scraper.errors import ConfigError
 from scraper.items import FetchItem, PageItem
 from scraper.middlewares import FORBIDDEN, describe, retry_after_seconds
+from scraper.safety import SKIP_PREFIXES, VERIFY_META
 from scraper.sources import Source, is_private_host, load_sources, resolve_sources
 from scraper.store import Archive
 from scraper.timeutil import iso, utcnow
@@ -114,14 +115,16 @@ class ArticlesSpider(Spider):
             headers["If-Modified-Since"] = last_modified
         return Request(url, callback=self.parse_article, errback=self.fetch_failed,
                        headers=headers, meta={"stet_source": source.name, "dont_cache": True,
-                                              "handle_httpstatus_list": ARTICLE_STATUSES})
+                                              "handle_httpstatus_list": ARTICLE_STATUSES,
+                                              "stet_article": True,
+                                              VERIFY_META: source.verify_tls})
 
     def discovery_request(self, source: Source, url: str, depth: int,
                           **meta: Any) -> Request:
         return Request(url, callback=self.parse_discovery, errback=self.fetch_failed,
                        priority=DISCOVERY_PRIORITY, dont_filter=depth == 0,
                        meta={"stet_source": source.name, "stet_depth": depth,
-                             "dont_cache": True, **meta})
+                             "dont_cache": True, VERIFY_META: source.verify_tls, **meta})
 
     def new_article_requests(self, source: Source, urls: Iterable[str]) -> Iterator[Request]:
         """Requests for the URLs that look like articles and are not known yet, up to
@@ -247,8 +250,8 @@ class ArticlesSpider(Spider):
         if isinstance(error, HttpError):
             status, text = error.response.status, http_error_text(error.response)
         elif isinstance(error, IgnoreRequest):
-            outcome = "skipped" if str(error) == FORBIDDEN else "error"
             text = str(error) or "request dropped"
+            outcome = "skipped" if text == FORBIDDEN or text.startswith(SKIP_PREFIXES) else "error"
         self.logger.info("%s: %s", request.url, text)
         yield FetchItem(url=requested_url(request, request.url),
                         source=request.meta["stet_source"], fetched_at=iso(utcnow()),
