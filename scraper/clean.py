@@ -37,7 +37,7 @@ from scraper.cleanmeta import (
 from scraper.cleanscore import locate
 from scraper.encoding import decode_html
 
-CLEANER_VERSION = "2"
+CLEANER_VERSION = "3"
 logger = logging.getLogger(__name__)
 
 PARA = "\ue000"  # paragraph boundary marker (private use, never in decoded text)
@@ -260,6 +260,10 @@ def clean_soup(soup: BeautifulSoup) -> None:
             tag.unwrap()
 
 
+CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+CSS_MODULE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]+__[A-Za-z0-9_-]{3,}\b")
+
+
 def drop(tag: Tag, gone: set[int]) -> None:
     gone.add(id(tag))
     gone.update(id(d) for d in tag.descendants)
@@ -271,6 +275,8 @@ def is_noise_tag(tag: Tag) -> bool:
     classes: list[str] = list(attr) if isinstance(attr, list) else str(attr or "").split()
     names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c))
     names = f"{names} {tag.get('id') or ''}"
+    # CSS-modules names (AuthorCard_root__w2Hnq) hide their words in camel case.
+    names = CSS_MODULE_RE.sub(lambda m: CAMEL_RE.sub("-", m.group(0)), names)
     if tag.name in ("html", "body"):
         return False
     if tag.get("aria-hidden") == "true" or tag.has_attr("hidden"):
