@@ -204,7 +204,9 @@ class Archive:
     def changes(self, *, since: str = "", label: str = "", source: str = "",
                 limit: int = 1000) -> list[Change]:
         """Edits (versions after the first, and returns to earlier versions), newest first."""
-        filters = ["v.diff_from is not null", "v.merged_into is null", "v.fetched_at >= :since"]
+        # A quarantined (collapsed, unconfirmed) version is no edit yet (README, issue 4).
+        filters = ["v.diff_from is not null", "v.merged_into is null", "v.quarantined = 0",
+                   "v.fetched_at >= :since"]
         if source:
             filters.append("a.source = :source")
         if label:
