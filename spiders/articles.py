@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -113,11 +113,13 @@ class ArticlesSpider(Spider):
         headers = {"If-None-Match": etag} if etag else {}
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        # dont_filter: the spider dedupes article URLs itself (self.known); Scrapy's filter
+        # would silently drop a redirect to an already-fetched URL -- a lost fetch row.
         return Request(url, callback=self.parse_article, errback=self.fetch_failed,
-                       headers=headers, meta={"stet_source": source.name, "dont_cache": True,
-                                              "handle_httpstatus_list": ARTICLE_STATUSES,
-                                              "stet_article": True,
-                                              VERIFY_META: source.verify_tls})
+                       headers=headers, dont_filter=True,
+                       meta={"stet_source": source.name, "dont_cache": True,
+                             "handle_httpstatus_list": ARTICLE_STATUSES, "stet_article": True,
+                             VERIFY_META: source.verify_tls})
 
     def discovery_request(self, source: Source, url: str, depth: int,
                           **meta: Any) -> Request:
@@ -252,6 +254,10 @@ class ArticlesSpider(Spider):
         elif isinstance(error, IgnoreRequest):
             text = str(error) or "request dropped"
             outcome = "skipped" if text == FORBIDDEN or text.startswith(SKIP_PREFIXES) else "error"
+        elif isinstance(error, DownloadCancelledError) and not str(error):
+            # A body without Content-Length is cancelled wordlessly once it passes the limit.
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+            text = f"DownloadCancelledError: body larger than DOWNLOAD_MAXSIZE ({limit} B)"
         self.logger.info("%s: %s", request.url, text)
         yield FetchItem(url=requested_url(request, request.url),
                         source=request.meta["stet_source"], fetched_at=iso(utcnow()),
