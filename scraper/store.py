@@ -1,8 +1,9 @@
 """The archive: articles, their versions, every fetch, and events, with sqlite-utils.
 
-This is the only module that writes SQL. Each page is saved in one IMMEDIATE
-transaction, so a version is never half-written and two writers wait for each
-other (busy timeout) instead of failing with "database is locked".
+This is the only module that writes SQL (archivefile.py opens the file). Each page
+is saved in one IMMEDIATE transaction, so a version is never half-written and two
+writers wait for each other (busy timeout) instead of failing with "database is
+locked".
 """
 
 from __future__ import annotations
@@ -10,19 +11,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import sqlite3
 import zlib
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from scraper.archivefile import BUSY_TIMEOUT_MS, open_database, write_transaction
 from scraper.clean import CLEANER_VERSION, CleanPage
-from scraper.errors import ArchiveError
 from scraper.items import FetchItem, PageItem
-from scraper.migrations import migrate
 from scraper.normalize import text_hash
 from scraper.records import (
     Article,
@@ -45,25 +43,7 @@ from scraper.versioning import (
     summary_fields,
 )
 
-BUSY_TIMEOUT_MS = 60_000
-
-
-def open_database(path: str | Path) -> Database:
-    """A sqlite-utils Database on path, in WAL mode with a long busy timeout."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise ArchiveError(f"cannot open archive {path}: folder {path.parent} does not exist")
-    try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db = Database(conn)
-        if db.journal_mode != "wal":
-            db.enable_wal()
-        db.execute("PRAGMA foreign_keys = ON")
-        migrate(db)
-    except sqlite3.DatabaseError as error:
-        raise ArchiveError(f"cannot open archive {path}: {error}") from None
-    return db
+__all__ = ["BUSY_TIMEOUT_MS", "Archive", "open_database"]
 
 
 class Archive:
@@ -76,16 +56,9 @@ class Archive:
     def close(self) -> None:
         self.db.close()
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[Database]:
-        """One IMMEDIATE transaction: takes the write lock up front, waits when busy."""
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.rollback()
-            raise
-        self.db.conn.execute("COMMIT")
+    def _write(self) -> contextlib.AbstractContextManager[Database]:
+        """One IMMEDIATE transaction; a full disk or read-only file raises ArchiveError."""
+        return write_transaction(self.db, self.path)
 
     # -- reading ---------------------------------------------------------------
 

@@ -1,0 +1,99 @@
+"""The archive file: opening it, its write transactions, and SQLite's fatal errors.
+
+Every connection waits up to BUSY_TIMEOUT_MS for another writer, also while the
+schema is created or migrated: migrations run under the write lock taken up
+front (BEGIN IMMEDIATE), so two processes opening a brand-new archive at once
+cannot both create it. Errors no retry can fix (disk full, read-only file, not
+a database) become one ArchiveError with a message for people (issue 5).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from scraper.errors import ArchiveError
+from scraper.migrations import migrate, migrations
+
+BUSY_TIMEOUT_MS = 60_000
+
+# SQLite's message -> what it means for the archive.
+FATAL_ERRORS = {
+    "database or disk is full": "the disk is full",
+    "attempt to write a readonly database": "the archive is read-only",
+    "unable to open database file": "the file cannot be opened (no permission, or a "
+                                    "read-only folder)",
+    "file is not a database": "the file is not an SQLite database",
+    "database disk image is malformed": "the file is damaged",
+    "disk i/o error": "disk I/O error",
+    "database is locked": "another process kept it locked",
+    "readonly database": "the archive is read-only",
+}
+
+
+def fatal_reason(error: sqlite3.Error) -> str | None:
+    """What a fatal SQLite error means, or None for other errors (bugs, not the file)."""
+    message = str(error).lower()
+    return next((reason for known, reason in FATAL_ERRORS.items() if known in message), None)
+
+
+def archive_error(path: Path, error: sqlite3.Error) -> ArchiveError:
+    reason = fatal_reason(error) or str(error)
+    return ArchiveError(f"archive {path}: {reason} ({error})")
+
+
+@contextlib.contextmanager
+def fatal_errors(path: Path) -> Iterator[None]:
+    """Raise ArchiveError for the SQLite errors that mean the file cannot be used."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        if fatal_reason(error) is None:
+            raise
+        raise archive_error(path, error) from error
+
+
+def open_database(path: str | Path) -> Database:
+    """A sqlite-utils Database on path, in WAL mode with a long busy timeout, migrated."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ArchiveError(f"cannot open archive {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise ArchiveError(f"cannot open archive {path}: it is a directory")
+    conn = None
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = Database(conn)
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        if migrations.pending(db):
+            with write_transaction(db, path):  # re-checked under the lock: one creator wins
+                migrate(db)
+    except sqlite3.Error as error:
+        if conn is not None:
+            conn.close()
+        raise archive_error(path, error) from None
+    return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database, path: Path) -> Iterator[Database]:
+    """One IMMEDIATE transaction: takes the write lock up front, waits when busy.
+
+    Rolled back on any error, also when COMMIT itself fails (a full disk), so the
+    connection is never left inside a transaction.
+    """
+    with fatal_errors(path):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
