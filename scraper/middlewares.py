@@ -35,6 +35,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
+from scraper.safety import tls_failure
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
@@ -174,6 +176,9 @@ def _pass_on(rules: RobotsRules, waiter: Deferred[RobotsRules]) -> RobotsRules:
 
 def describe(error: BaseException | None) -> str:
     """One line about an exception: its class and first line of message."""
+    tls = tls_failure(error)
+    if tls:
+        return f"{tls}; verify_tls = false in the source accepts it"
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     name = type(error).__name__
     return f"{name}: {message}"[:300] if message else name

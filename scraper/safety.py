@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urljoin, urlsplit
 
+from OpenSSL import SSL
 from scrapy import signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
@@ -134,7 +135,7 @@ class GuardedResolver(CachingThreadedResolver):
     def _check(self, address: str, name: str) -> str:
         reason = blocked_reason([address])
         if reason and not self.allow_all and name.lower() not in self.exempt:
-            raise BlockedAddress(f"{reason} ({name})")
+            raise BlockedAddress(reason, name)
         return address
 
 
@@ -180,7 +181,7 @@ class AddressGuardMiddleware:
         try:
             address: str = await maybe_deferred_to_future(cast(Any, reactor).resolve(host))
         except BlockedAddress as error:
-            return str(error).split(" (")[0]
+            return str(error.args[0])
         except DNSLookupError:
             return None  # the download fails with the DNS error, recorded as an error
         return blocked_reason([address])
@@ -209,6 +210,22 @@ class RedirectGuardMiddleware:
         if request.meta.get("stet_article") and not same_site(target, seen[0]):
             raise IgnoreRequest(f"{OFFSITE}{target[:200]}")
         return response
+
+
+def tls_failure(error: BaseException | None) -> str | None:
+    """"TLS: certificate verify failed" when a TLS error is behind error (Twisted wraps it
+    in ResponseNeverReceived, Scrapy that in DownloadFailedError), else None."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, SSL.Error):
+            parts = [str(item[-1]) for item in (error.args[0] if error.args else [])
+                     if isinstance(item, tuple) and item]
+            return "TLS: " + ("; ".join(parts) or str(error) or "handshake failed")
+        reasons = getattr(error, "reasons", None)
+        first = reasons[0] if isinstance(reasons, list) and reasons else None
+        error = getattr(first, "value", None) or error.__cause__ or error.__context__
+        seen += 1
+    return None
 
 
 def trust_root() -> Any:

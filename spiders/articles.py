@@ -159,7 +159,8 @@ class ArticlesSpider(Spider):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return False
-        return source.allow_private or not is_private_host(parts.hostname)
+        return (source.allow_private or self.settings.getbool("STET_ALLOW_PRIVATE")
+                or not is_private_host(parts.hostname))
 
     # -- discovery --------------------------------------------------------------
 
