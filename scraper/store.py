@@ -256,6 +256,9 @@ class Archive:
         if outcome == "gone" and article.state != "gone":
             changes["state"] = "gone"
             self._event(db, article.id, fetched_at, "gone", article.current_version, {})
+        elif outcome == "not_modified" and article.state == "gone":  # back, as it was
+            changes["state"] = "active"
+            self._event(db, article.id, fetched_at, "returned", article.current_version, {})
         changes["next_check"] = next_check(article.last_changed, fetched_at, policy)
         db.table("articles").update(article.id, changes)
 
@@ -266,10 +269,13 @@ class Archive:
         if not moved_from:
             return article_id
         old_id = self._article_id(moved_from)
-        if article_id is None and old_id is not None:
+        if old_id is not None and article_id != old_id:
+            detail: dict[str, Any] = {"from": moved_from, "to": item.url}
+            if article_id is not None:  # found at its new URL first, in the same pass
+                self._absorb(db, keep=old_id, drop=article_id)
+                detail["merged_article"] = article_id
             db.table("articles").update(old_id, {"url": item.url})
-            self._event(db, old_id, fetched_at, "redirect", None,
-                        {"from": moved_from, "to": item.url})
+            self._event(db, old_id, fetched_at, "redirect", None, detail)
             article_id = old_id
         owner = db.execute("select id from articles where url = ?", [moved_from]).fetchone()
         if article_id is not None and owner is None:
@@ -277,6 +283,21 @@ class Archive:
                                             "seen_at": fetched_at, "reason": "redirect"},
                                            pk="url")
         return article_id
+
+    def _absorb(self, db: Database, keep: int, drop: int) -> None:
+        """A redirect showed two articles to be one: the newer folds into the older.
+
+        The newer one's versions are the page the redirect now leads to, which is
+        about to be compared with the older one's history, so they go.
+        """
+        db.execute("delete from version_labels where version_id in "
+                   "(select id from versions where article_id = ?)", [drop])
+        db.execute("delete from versions where article_id = ?", [drop])
+        db.execute("update fetches set article_id = ?, version = null where article_id = ?",
+                   [keep, drop])
+        for table in ("events", "url_aliases"):
+            db.execute(f"update {table} set article_id = ? where article_id = ?", [keep, drop])
+        db.execute("delete from articles where id = ?", [drop])
 
     def _save_first(self, db: Database, item: PageItem, page: CleanPage, fetched_at: str,
                     policy: RevisitPolicy) -> str:

@@ -217,3 +217,33 @@ def test_reextract_rewrites_alike_and_merges_false_versions(archive: Archive) ->
     assert [c.version for c in archive.changes()] == [3]
     again = reextract(archive)
     assert (again.rewritten, again.merged) == (0, 1)
+
+
+def test_article_found_at_its_new_url_before_the_redirect_is_merged(archive: Archive) -> None:
+    old_url = "https://news.example/2026/11/bus-crash"
+    new_url = "https://news.example/2026/11/bus-crash-coast-road"
+    archive.save_page(item(url=old_url), page(STORY))
+    # The same pass finds the new URL linked from the home page before following the 301.
+    archive.save_page(item(url=new_url, when="2026-11-28T09:00:00Z"), page(STORY))
+    assert archive.db.table("articles").count == 2
+    moved = item(url=new_url, requested=old_url, when="2026-11-28T09:00:01Z")
+    assert archive.save_page(moved, page(STORY)) == "unchanged"
+    assert archive.db.table("articles").count == 1
+    article = archive.find_article(old_url)
+    assert article is not None and article.id == 1 and article.url == new_url
+    assert [v.version for v in archive.versions(1)] == [1]
+    assert archive.db.execute("select count(*) from versions").fetchone()[0] == 1
+    assert {r[0] for r in archive.db.execute("select article_id from fetches")} == {1}
+
+
+def test_gone_article_answering_304_has_returned(archive: Archive) -> None:
+    archive.save_page(item(), page(STORY))
+    url = item().url
+    archive.save_fetch(FetchItem(url=url, source="example", fetched_at="2026-11-28T09:00:00Z",
+                                 outcome="gone", status=410))
+    back = FetchItem(url=url, source="example", fetched_at="2026-11-28T10:00:00Z",
+                     outcome="not_modified", status=304)
+    assert archive.save_fetch(back) == "not_modified"
+    assert archive.find_article(1).state == "active"  # type: ignore[union-attr]
+    kinds = [r[0] for r in archive.db.execute("select kind from events order by id")]
+    assert kinds == ["gone", "returned"]
