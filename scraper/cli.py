@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from scraper import __version__
-from scraper.errors import StetError
+from scraper.errors import ArchiveError, StetError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DB = "data/archive.db"
@@ -23,6 +24,28 @@ class StetUsageError(click.ClickException):
     """A usage or configuration problem: one line on stderr, exit status 2."""
 
     exit_code = 2
+
+
+class StetCommand(click.Command):
+    """A command whose fatal archive errors (disk full, read-only, not a database, or a
+    directory) end it with one line and exit status 2, never a traceback (issue 5)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from scraper.archivefile import archive_error, fatal_reason
+
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as error:
+            raise StetUsageError(str(error)) from None
+        except sqlite3.Error as error:
+            if fatal_reason(error) is None:
+                raise
+            path = _db(ctx, ctx.params.get("db_path"))
+            raise StetUsageError(str(archive_error(path, error))) from None
+
+
+class StetGroup(click.Group):
+    command_class = StetCommand
 
 
 def settings_option(command: F) -> F:
@@ -47,13 +70,13 @@ def _settings(ctx: click.Context, param: click.Parameter, values: tuple[str, ...
 def db_option(command: F) -> F:
     """`--db PATH` on every command, as on the group (CONTRACT.md)."""
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        "--db", "db_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
         help=f"Archive file (default: $STET_DB, else {DEFAULT_DB}).",
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.group(cls=StetGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(path_type=Path), metavar="FILE",
               envvar="STET_DB", default=DEFAULT_DB, show_default=True,
               help="Archive file; also $STET_DB.")
 @click.option("--sources", "sources_path", type=click.Path(dir_okay=False, path_type=Path),

@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.errors import ArchiveError
 from scraper.sources import Source
 from scraper.store import Archive
 from scraper.timeutil import iso, utcnow
@@ -48,22 +49,37 @@ class CrawlRunner:
         self._process: subprocess.Popen[bytes] | None = None
 
     def run_pass(self, sources: list[Source], *, everything: bool = False) -> PassResult:
+        """One pass; ArchiveError when the archive could not be written (disk full, read-only)."""
         started = iso(utcnow())
         with tempfile.TemporaryDirectory(prefix="stet-") as folder:
             plan_path = Path(folder) / "plan.json"
+            failure_path = Path(folder) / "failure.txt"  # the pipeline's fatal archive error
             plan = {"db": str(self.db_path), "all": everything,
                     "sources": [s.to_plan() for s in sources]}
             plan_path.write_text(json.dumps(plan), encoding="utf-8")
-            exit_code = self._run(self._command(plan_path))
-        names = [s.name for s in sources]
-        error = None if exit_code == 0 else f"crawl process exited with status {exit_code}"
+            exit_code = self._run(self._command(plan_path, failure_path))
+            failure = failure_path.read_text(encoding="utf-8") if failure_path.exists() else ""
+        error = failure or (None if exit_code == 0 else f"crawl process exited with status "
+                                                        f"{exit_code}")
+        try:
+            outcomes = self._record(started, [s.name for s in sources], everything, exit_code,
+                                    error)
+        except ArchiveError:
+            if not failure:
+                raise
+            outcomes = {}  # the archive is still unwritable: the pass's own error says why
+        if failure:
+            raise ArchiveError(failure)
+        return PassResult(exit_code, outcomes)
+
+    def _record(self, started: str, names: list[str], everything: bool, exit_code: int,
+                error: str | None) -> dict[str, int]:
         archive = Archive(self.db_path)
         try:
-            outcomes = archive.record_pass(started, iso(utcnow()), names, everything, exit_code,
-                                           error)
+            return archive.record_pass(started, iso(utcnow()), names, everything, exit_code,
+                                       error)
         finally:
             archive.close()
-        return PassResult(exit_code, outcomes)
 
     def stop(self) -> None:
         """Ask the running pass to finish its in-flight pages and exit."""
@@ -71,9 +87,10 @@ class CrawlRunner:
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGINT)
 
-    def _command(self, plan_path: Path) -> list[str]:
+    def _command(self, plan_path: Path, failure_path: Path) -> list[str]:
         command = [sys.executable, "-m", "scrapy", "crawl", "articles", "-a", f"plan={plan_path}",
-                   "-s", f"STET_DB={self.db_path}", "-s", f"LOG_LEVEL={self.log_level}"]
+                   "-s", f"STET_DB={self.db_path}", "-s", f"LOG_LEVEL={self.log_level}",
+                   "-s", f"STET_FAILURE_FILE={failure_path}"]
         for name, value in self.settings.items():
             command += ["-s", f"{name}={value}"]
         return command

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from scraper.clean import CleanPage, Selectors, clean_page
+from scraper.errors import ArchiveError
 from scraper.items import FetchItem, PageItem
 from scraper.revisit import DEFAULT_POLICY, RevisitPolicy
 from scraper.store import Archive
@@ -22,6 +25,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.db_path = crawler.settings.get("STET_DB", "data/archive.db")
         self.archive: Archive | None = None
+        self.failure = ""  # a fatal archive error (disk full, read-only): the pass stops
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -36,17 +40,40 @@ class ArchivePipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.archive is not None
+        if self.failure:
+            return item
         policy = self._policy(getattr(item, "source", ""))
-        if isinstance(item, PageItem):
-            outcome = self.archive.save_page(item, self._clean(item), policy)
-        elif isinstance(item, FetchItem):
-            outcome = self.archive.save_fetch(item, policy)
-        else:
+        try:
+            if isinstance(item, PageItem):
+                outcome = self.archive.save_page(item, self._clean(item), policy)
+            elif isinstance(item, FetchItem):
+                outcome = self.archive.save_fetch(item, policy)
+            else:
+                return item
+        except ArchiveError as error:
+            self._stop(str(error))
             return item
         logger.info("%s %s", outcome, item.url)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"stet/outcome/{outcome}")
         return item
+
+    def _stop(self, failure: str) -> None:
+        """End the pass after a fatal archive error; tell the runner (STET_FAILURE_FILE).
+
+        Every page saved so far is complete (one transaction each), so stopping is safe.
+        """
+        self.failure = failure
+        path = self.crawler.settings.get("STET_FAILURE_FILE") or ""
+        if path:
+            try:
+                Path(path).write_text(failure, encoding="utf-8")
+            except OSError:
+                path = ""
+        # The runner reports it in one line; a bare `scrapy crawl` has only the log.
+        logger.log(logging.INFO if path else logging.ERROR, "stopping the pass: %s", failure)
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
     def _clean(self, item: PageItem) -> CleanPage:
         given = item.selectors

@@ -16,6 +16,7 @@ from types import FrameType
 import schedule
 
 from scraper.crawl import CrawlRunner
+from scraper.errors import StetError
 from scraper.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class Watcher:
             level = logging.INFO if result.exit_code == 0 else logging.ERROR
             logger.log(level, "pass %s: %s (exit %s)", source.name, result.describe(),
                        result.exit_code)
+        except StetError as error:  # the archive (disk full, read-only): one line, go on
+            logger.error("pass %s failed: %s", source.name, error)
         except Exception:  # a failed pass must never end the loop
             logger.exception("pass %s failed", source.name)
 
