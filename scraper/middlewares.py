@@ -181,6 +181,9 @@ def describe(error: BaseException | None) -> str:
         return f"{tls}; verify_tls = false in the source accepts it"
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     name = type(error).__name__
+    reasons = getattr(error.__cause__ if error else None, "reasons", None)
+    if message.startswith("[<twisted.python.failure.Failure") and reasons:
+        message = describe(getattr(reasons[0], "value", None))  # what Twisted wrapped
     return f"{name}: {message}"[:300] if message else name
 
 
