@@ -34,9 +34,9 @@ def health_of(current: Version | None, page: CleanPage) -> str:
 
 
 def health_error(page: CleanPage) -> str:
-    if page.blocked:
-        return f"no article text: the page is a {page.blocked} page"
-    return "no article text found in the page"
+    if page.blocked == "empty" or not page.blocked:
+        return "no article text found in the page"
+    return f"no article text: the page is a {page.blocked} page"
 
 
 def summary_fields(previous: Version | None, page: CleanPage,
