@@ -14,6 +14,7 @@ class DueArticle:
     url: str
     etag: str
     last_modified: str
+    last_checked: str = ""
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,13 @@ class Archive:
         ).fetchall()
         return [DueArticle(url, etag or "", modified or "") for url, etag, modified in rows]
 
+    def last_checks(self, source: str) -> dict[str, DueArticle]:
+        """Each article of a source by URL, with its validators and when it was last checked."""
+        rows = self.db.execute("select url, etag, last_modified, last_checked from articles "
+                               "where source = ?", [source]).fetchall()
+        return {url: DueArticle(url, etag or "", modified or "", checked or "")
+                for url, etag, modified, checked in rows}
+
     def known_urls(self, source: str) -> set[str]:
         """Every URL the source already has: articles, their aliases, and non-articles.
 

@@ -30,8 +30,10 @@ from twisted.python.failure import Failure
 
 from scraper import discover
 from scraper.errors import ConfigError
+from scraper.freshness import feed_dates, sitemap_dates
 from scraper.items import FetchItem, PageItem
 from scraper.middlewares import FORBIDDEN, describe, retry_after_seconds
+from scraper.records import DueArticle
 from scraper.safety import SKIP_PREFIXES, VERIFY_META
 from scraper.sources import Source, is_private_host, load_sources, resolve_sources
 from scraper.store import Archive
@@ -61,6 +63,8 @@ class ArticlesSpider(Spider):
         self.known: dict[str, set[str]] = {}  # per source: URLs never to request as new
         self.budget: dict[str, int] = {}  # per source: new articles still allowed this pass
         self.sitemaps_left: dict[str, int] = {}
+        self.last_checks: dict[str, dict[str, DueArticle]] = {}  # per source, by URL
+        self.rechecked: dict[str, set[str]] = {}  # per source: known URLs requested this pass
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticlesSpider:
@@ -94,11 +98,13 @@ class ArticlesSpider(Spider):
             due = {name: archive.due_articles(name, utcnow(), everything=self.everything)
                    for name in self.sources}
             self.known = {name: archive.known_urls(name) for name in self.sources}
+            self.last_checks = {name: archive.last_checks(name) for name in self.sources}
         finally:
             archive.close()
         for name, source in self.sources.items():
             self.logger.info("%s: %s articles due, %s known", name, len(due[name]),
                              len(self.known[name]))
+            self.rechecked[name] = {article.url for article in due[name]}
             for article in due[name]:
                 self.known[name].add(article.url)
                 yield self.article_request(source, article.url, article.etag,
@@ -145,6 +151,21 @@ class ArticlesSpider(Spider):
             self.crawler.stats.inc_value("stet/new_articles")
             yield self.article_request(source, url)
 
+    def updated_article_requests(self, source: Source,
+                                 dates: dict[str, str]) -> Iterator[Request]:
+        """Known articles that a feed or sitemap says changed since we last checked them:
+        re-checked now, whatever their schedule says."""
+        checks = self.last_checks.get(source.name, {})
+        for url, updated in dates.items():
+            known = checks.get(discover.canonicalize_url(url))
+            if known is None or not known.last_checked or updated <= known.last_checked:
+                continue
+            if known.url in self.rechecked[source.name]:
+                continue
+            self.rechecked[source.name].add(known.url)
+            self.crawler.stats.inc_value("stet/rechecked_updated")
+            yield self.article_request(source, known.url, known.etag, known.last_modified)
+
     def sitemap_requests(self, source: Source, urls: Iterable[str],
                          depth: int) -> Iterator[Request]:
         if depth > self.settings.getint("STET_SITEMAP_DEPTH", 2):
@@ -180,10 +201,12 @@ class ArticlesSpider(Spider):
                 source, discover.parse_robots_sitemaps(text, response.url), depth + 1)
         elif kind == "feed":
             yield from self.new_article_requests(source, discover.parse_feed(body, response.url))
+            yield from self.updated_article_requests(source, feed_dates(body, response.url))
         elif kind == "sitemap":
             sitemap = discover.parse_sitemap(body, response.url)
             yield from self.sitemap_requests(source, sitemap.sitemaps, depth + 1)
             yield from self.new_article_requests(source, sitemap.urls)
+            yield from self.updated_article_requests(source, sitemap_dates(body, response.url))
         elif kind == "html":
             yield from self.home_page_requests(source, response, depth)
 
