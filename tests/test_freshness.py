@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Site
 
+from conftest import ROOT, Site
 from scraper.freshness import feed_dates, parse_date, sitemap_dates
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
