@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
 from scraper import cleanrules as rules
+from scraper.cleanbyline import drop_author_tail, is_byline_line, take_byline, unbreak
 from scraper.cleanmeta import (
     WORD_RE,
     Meta,
@@ -37,12 +38,10 @@ from scraper.cleanmeta import (
 from scraper.cleanscore import locate
 from scraper.encoding import decode_html
 
-CLEANER_VERSION = "3"
+CLEANER_VERSION = "4"
 logger = logging.getLogger(__name__)
 
-PARA = "\ue000"  # paragraph boundary marker (private use, never in decoded text)
-BREAK = "\ue001"  # <br> marker
-HEAD = "\ue002"  # where the headline <h1> stood in the container
+PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACE_RE = re.compile(r"\s+")
 REMOVED = frozenset(rules.REMOVED_TAGS)
@@ -206,7 +205,8 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
     clean_soup(soup)
     paras = after_headline(soup_paragraphs(soup))
     found, paras = take_byline(paras)
-    text = "\n\n".join(keep_paragraphs(paras, headline, byline or found))
+    kept = list(keep_paragraphs(paras, headline, byline or found))
+    text = "\n\n".join(drop_author_tail(kept, byline or found))
     return Body(text, found)
 
 
@@ -317,63 +317,13 @@ def after_headline(paras: list[str]) -> list[str]:
     return paras[:at] + paras[at + 1:]
 
 
-def take_byline(paras: list[str]) -> tuple[str, list[str]]:
-    """The "By NAME" block just after the headline: its names, and paras without it."""
-    for i, para in enumerate(paras[:rules.BYLINE_SEARCH_PARAS]):
-        names = byline_names(para)
-        if not names:
-            continue
-        end = i + 1
-        if end < len(paras) and is_job_title(paras[end]):
-            end += 1  # "By NAME" and "Community reporter" in two blocks
-        return names, paras[:i] + paras[end:]
-    return "", paras
-
-
-def byline_names(para: str) -> str:
-    """"By A, Title" -> "A"; "By A and B" -> "A, B"; "" when para is not a byline."""
-    if len(unbreak(para).split()) > rules.BYLINE_MAX_WORDS:
-        return ""
-    first_part, *_ = rules.SEGMENT_SPLIT_RE.split(para.replace(BREAK, " | "), maxsplit=1)
-    match = rules.BYLINE_START_RE.match(first_part)
-    if not match:
-        return ""
-    rest = first_part[match.end():].strip(" ,")
-    if rest and (len(rest.split()) > 6 or not rules.BYLINE_TITLE_RE.search(rest)
-                 or rest.endswith(".")):
-        return ""
-    names: list[str] = []
-    for part in match["names"].split(","):
-        if names and rules.BYLINE_TITLE_RE.search(part):
-            break  # "By Jane Doe, Political Editor"
-        names += [strip_title(n) for n in rules.BYLINE_NAME_SPLIT_RE.split(part) if n.strip()]
-    return ", ".join(n for n in names if n)
-
-
-def strip_title(name: str) -> str:
-    words = name.split()
-    while len(words) > 2 and rules.BYLINE_TITLE_RE.fullmatch(words[-1]):
-        words.pop()  # "Orla Fitzwilliam Community" (a title after a lost <br>)
-    return " ".join(words)
-
-
-def is_job_title(para: str) -> bool:
-    text = unbreak(para)
-    return (len(text.split()) <= 5 and not re.search(r"[.!?:\d]", text)
-            and bool(rules.BYLINE_TITLE_RE.search(text)))
-
-
-def unbreak(para: str) -> str:
-    return squash(para.replace(BREAK, " "))
-
-
 def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[str]:
     previous = ""
     skip = {headline.lower(), byline.lower(), f"by {byline}".lower()}
     for raw in paras:
         para = unbreak(raw)
         if (para == previous or para.lower() in skip or is_noise_text(para)
-                or is_volatile_line(raw)):
+                or is_volatile_line(raw) or is_byline_line(para, byline)):
             continue
         previous = para
         yield para

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from scraper import cleanrules as rules
+from scraper.cleanbyline import element_byline, labelled_byline
 
 SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w+")
@@ -134,10 +135,11 @@ def is_site_name(part: str, site: str, host: str) -> bool:
 
 
 def find_byline(root: lxml.html.HtmlElement, meta: Meta) -> str:
+    """JSON-LD or meta author, else a byline element's names, else a labelled line's."""
     names = ld_authors(meta.ld.get("author"))
     raw = ", ".join(names) if names else meta_value(meta, "author")
     if not raw or raw.startswith("http"):
-        raw = byline_element(root)
+        return element_byline(root) or labelled_byline(root)
     raw = rules.BYLINE_DATE_RE.sub("", raw)
     return re.sub(r"^(?:by|from)\s+", "", raw, flags=re.I).strip(" ,|-")
 
@@ -152,16 +154,6 @@ def ld_authors(value: Any) -> list[str]:
         if isinstance(name, str) and squash(name) and not name.startswith("http"):
             names.append(squash(name))
     return list(dict.fromkeys(names))
-
-
-def byline_element(root: lxml.html.HtmlElement) -> str:
-    xpath = ("//a[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class, 'byline')]"
-             " | //*[contains(@class, 'author-name')]")
-    for el in root.xpath(xpath):
-        text = squash(el.text_content())
-        if 0 < len(text) < rules.BYLINE_MAX_CHARS:
-            return text
-    return ""
 
 
 def find_canonical(root: lxml.html.HtmlElement, meta: Meta, url: str) -> str:

@@ -136,11 +136,13 @@ TEASER_RE = re.compile(
 )
 TEASER_MAX_CHARS = 220
 # "By Monday, ..." and "By The time ..." start sentences, not bylines.
-_NOT_NAME = (
-    r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|"
+_NOT_NAME_WORDS = (
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|"
     r"June|July|August|September|October|November|December|The|This|That|Then|Now|Next|"
-    r"Last|Early|Late|Mid|Midnight|Noon|Christmas|Easter)\b)"
+    r"Last|Early|Late|Mid|Midnight|Noon|Christmas|Easter)\b"
 )
+_NOT_NAME = rf"(?!{_NOT_NAME_WORDS})"
+NOT_NAME_RE = re.compile(_NOT_NAME_WORDS)
 BYLINE_LINE_RE = re.compile(
     rf"(?:By|BY|Por|Von|Par)\s+{_NOT_NAME}"
     r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|,|de|van|von))*"
@@ -270,3 +272,62 @@ CAPTION_END_RE = re.compile(
     r"/\s*(?:Getty(?: Images)?|AFP|AP|Reuters|EPA|PA(?: Media| Wire)?|Shutterstock|Alamy)"
     r"(?:\s+[\w.]+){0,2}|\bAP Photo(?:/[\w .]{2,40})?)\s*[.)]?$",
 )
+
+# --- bylines (cleanbyline.py) -------------------------------------------------------------
+PARA = "\ue000"  # paragraph boundary marker (private use, never in decoded text)
+BREAK = "\ue001"  # <br> marker
+HEAD = "\ue002"  # where the headline <h1> stood in the container
+# A line starting with one of these names its authors ("Автор: Ирина Белозерова").
+# Labels ending in ":" match with any case and spacing; bare words match as written or in
+# capitals, and then need two capitalised name words ("Di Maio" is a name, not "Di" + name).
+BYLINE_LABELS: tuple[str, ...] = (
+    "Автор:", "Автори:", "Авторы:", "Author:", "Authors:", "Autor:", "Autorin:", "Autoren:",
+    "Auteur:", "Auteurs:", "Autore:", "Autori:", "Text:", "Texte:", "Texto:", "Tekst:",
+    "Written by", "Words by", "Reporting by", "Story by", "Posted by", "By", "Von", "Par",
+    "Por", "Di", "Door", "Av",
+)
+# Words allowed between the names of a labelled byline.
+BYLINE_JOINERS = frozenset({
+    "and", "&", "und", "et", "y", "e", "i", "и", "і", "та", "en", "och", "og", "ja", "a",
+    "de", "da", "das", "do", "dos", "del", "della", "di", "van", "von", "der", "den", "le",
+    "la", "du", "des", "ter", "ten", "al", "bin", "ibn",
+})
+BYLINE_LABEL_MAX_WORDS = 10  # names after a label: at most this many words
+# Where a byline element's text stops being names: a date, a time, a read time, "Updated".
+BYLINE_CUT_RE = re.compile(
+    rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|"
+    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH}(?=\s|$)|"
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}[:.]\d{2}\b|"
+    rf"\b\d+\s*(?:min|mins|minutes?|минут\w*)\b|(?:{_AGO})|{_AGO_I18N}|"
+    r"\b(?:updated|published|posted|modified|last updated|aktualisiert|veröffentlicht|"
+    r"publié|mis à jour|publicado|actualizado|aggiornato|pubblicato|обновлено|"
+    r"опубликовано|оновлено|опубліковано)\b|"
+    r"\s(?:and|\+)\s*\d+\s*(?:others?|more)\b|\s\+\s*\d+\b|"
+    r"\b(?:view|see|all) (?:profile|articles|posts|stories)\b|\bfollow\b|"
+    r"\bmore (?:from|by|articles|stories)\b",
+    re.I,
+)
+# --- author bios at the end of the story (issue 3) -----------------------------------------
+BIO_SEARCH_PARAS = 3  # a bio starts within this many paragraphs of the end
+# After the author's name (or surname): a bio, not story.
+BIO_VERB_RE = re.compile(
+    r"\s*(?:,[^,]{1,80},\s*)?(?:is (?:a|an|the|based in|currently|also)\b|covers\b|"
+    r"has (?:covered|been|written|reported|worked)\b|writes (?:about|for|on)\b|"
+    r"reports (?:on|for|from)\b|joined\b|was previously\b|previously (?:worked|covered)\b|"
+    r"ist (?:ein|eine|Redakteur|Korrespondent|Reporter)\w*|schreibt (?:über|für)\b|"
+    r"est (?:un|une|le|la|journaliste|rédact)\w*|es (?:un|una|el|la|periodista|redactor)\w*|"
+    r"è (?:un|una|il|la|giornalista)\w*|is (?:een|de|redacteur|verslaggever)\b|är\b|"
+    r"является\b|—\s*(?:журналист|корреспондент))",
+)
+# Short lines after a bio or closing the page: links to the author's page and the like.
+AUTHOR_TAIL_RE = re.compile(
+    r"(?:read|show|see|view|load) (?:more|all|less)(?: \w+){0,2}|"
+    r"(?:all|more) (?:articles|stories|posts|news) (?:by|from) .{1,60}|"
+    r"all (?:articles|stories|posts)|more (?:from|by) .{1,60}|"
+    r"follow .{1,60} on .{1,60}|(?:view|see) (?:full )?profile|"
+    r"(?:email|contact) (?:the )?(?:author|reporter)|"
+    r"alle (?:artikel|beiträge) von .{1,60}|tous (?:ses|les) articles.{0,60}|"
+    r"читать (?:далее|ещё|еще)|все (?:статьи|материалы|публикации) автора",
+    re.I,
+)
+AUTHOR_TAIL_MAX_WORDS = 12

@@ -249,9 +249,6 @@ def cleaned(article: cms.Article, number: int = 1) -> tuple[str, str, str]:
     return page.headline, page.byline, page.body
 
 
-@pytest.mark.xfail(strict=True, reason="clean.py: 'Автор: Ирина Белозерова' (Russian byline "
-                   "prefix, windows-1251 table layout) is dropped as furniture and the byline is "
-                   "''; a byline change on such a site makes no version")
 def test_legacy_cyrillic_byline_change_is_an_edit() -> None:
     article = build_articles()[KEYS.index("lg-numbers")]
     before = cleaned(article)
@@ -260,10 +257,6 @@ def test_legacy_cyrillic_byline_change_is_an_edit() -> None:
     assert before[1] == "Ирина Белозерова"
 
 
-@pytest.mark.xfail(strict=True, reason="clean.py: Ghost's article-byline-meta gives byline "
-                   "'Colm Hartigan 2026-03-04• 4 min read' (date and reading time glued on); "
-                   "expected 'Colm Hartigan'. Ghost computes the reading time from the word "
-                   "count, so a body edit can also flip the byline")
 def test_ghost_byline_is_the_name_only() -> None:
     article = build_articles()[KEYS.index("gh-paragraphs")]
     assert cleaned(article)[1] == "Colm Hartigan"
