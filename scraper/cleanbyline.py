@@ -76,7 +76,7 @@ def element_names(el: lxml.html.HtmlElement) -> str:
             found = [f for f in found if f not in name] + [name]
     if found:
         return ", ".join(found)
-    return cut_byline(squash(el.text_content()))
+    return cut_byline(squash(line_text(el).replace(BREAK, " | ")))
 
 
 def cut_byline(text: str) -> str:
@@ -223,7 +223,7 @@ def drop_author_tail(paras: list[str], byline: str) -> list[str]:
     if not keys:
         return paras
     for i in range(max(0, len(paras) - rules.BIO_SEARCH_PARAS), len(paras)):
-        if is_bio(paras[i], keys):
+        if is_bio(paras[i], keys) and all(is_bio_rest(p, keys) for p in paras[i + 1:]):
             while i > 0 and (paras[i - 1] in keys or is_job_title(paras[i - 1])):
                 i -= 1  # the name and "Senior News Editor" above the bio
             return paras[:i]
@@ -241,6 +241,12 @@ def name_keys(byline: str) -> list[str]:
                                          byline) if n.strip()]
     surnames = [n.split()[-1] for n in names if len(n.split()) > 1]
     return names + [s for s in surnames if len(s) > 2]
+
+
+def is_bio_rest(para: str, keys: list[str]) -> bool:
+    """What may follow a bio: more of it ("She was ..."), or links to the author's page."""
+    return (is_tail_line(para) or is_bio(para, keys)
+            or bool(rules.BIO_PRONOUN_RE.match(para)) and len(para) < rules.BIO_MAX_CHARS)
 
 
 def is_bio(para: str, keys: list[str]) -> bool:

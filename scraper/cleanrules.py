@@ -319,6 +319,11 @@ BIO_VERB_RE = re.compile(
     r"è (?:un|una|il|la|giornalista)\w*|is (?:een|de|redacteur|verslaggever)\b|är\b|"
     r"является\b|—\s*(?:журналист|корреспондент))",
 )
+# A bio's second paragraph starts with a pronoun ("She was previously ...").
+BIO_PRONOUN_RE = re.compile(
+    r"(?:She|He|They|Er|Sie|Elle|Il|Ella|Él|Lei|Lui|Hij|Zij|Она|Он|Вона|Він)\s"
+)
+BIO_MAX_CHARS = 600
 # Short lines after a bio or closing the page: links to the author's page and the like.
 AUTHOR_TAIL_RE = re.compile(
     r"(?:read|show|see|view|load) (?:more|all|less)(?: \w+){0,2}|"
