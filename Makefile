@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck bench docs chromium clean
+.PHONY: demo test fuzz lint typecheck bench docs chromium clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ chromium:
 
 test: $(STAMP) chromium
 	$(PY) -m pytest
+
+# Long fuzzing of clean_page and the feed/sitemap/robots parsers: FUZZ_EXAMPLES new random
+# examples per property (the suite runs 25 fixed ones). make fuzz FUZZ_EXAMPLES=20000
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	STET_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider \
+		-o timeout=0 -q --durations=0
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check scraper spiders tests

@@ -200,7 +200,8 @@ def _xml_root(body: bytes) -> Any:
 
 
 def _local(element: Any) -> str:
-    return etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
+    tag = element.tag  # recover mode keeps an undeclared prefix ("rdf:RDF"): QName raised
+    return tag.rpartition("}")[2].rpartition(":")[2].lower() if isinstance(tag, str) else ""
 
 
 def _children(element: Any, name: str) -> list[Any]:

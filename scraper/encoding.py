@@ -56,7 +56,7 @@ def lookup(label: str | None) -> str | None:
         return "cp1252"
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label (found by fuzzing)
         return None
     # A page cannot really be UTF-16 when the charset is found in ASCII bytes.
     return "utf-8" if name.startswith("utf-16") or name == "utf-8-sig" else name
