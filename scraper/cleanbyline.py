@@ -20,7 +20,7 @@ SPACE_RE = re.compile(r"\s+")
 AUTHOR_LINK_XPATH = (
     ".//a[@rel='author'] | .//a[contains(@href, '/author/') or contains(@href, '/authors/')]"
     " | .//*[contains(@class, 'author-name') or contains(@class, 'author__name')"
-    " or @itemprop='name']"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' author ') or @itemprop='name']"
 )
 BYLINE_XPATH = (
     "//a[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class, 'byline')]"
@@ -92,8 +92,9 @@ def cut_byline(text: str) -> str:
         text = text[:cut.start()]
     names: list[str] = []
     for part in text.split(","):
-        if names and rules.BYLINE_TITLE_RE.search(part):
-            break  # "Jane Doe, Political Editor"
+        if names and (rules.BYLINE_TITLE_RE.search(part)
+                      or len(part.split()) == 1 < len(names[0].split())):
+            break  # "Jane Doe, Political Editor", "Hans Müller, Berlin"
         names.append(part.strip())
     text = ", ".join(n for n in names if n).strip(" ,;:|-–—/")
     text = re.sub(r"\s+(?:on|at|and|&)$", "", text, flags=re.I)
@@ -188,8 +189,9 @@ def byline_names(para: str) -> str:
         return ""
     names: list[str] = []
     for part in match["names"].split(","):
-        if names and rules.BYLINE_TITLE_RE.search(part):
-            break  # "By Jane Doe, Political Editor"
+        if names and (rules.BYLINE_TITLE_RE.search(part)
+                      or len(part.split()) == 1 < len(names[0].split())):
+            break  # "By Jane Doe, Political Editor", "Von Hans Müller, Berlin"
         names += [strip_title(n) for n in rules.BYLINE_NAME_SPLIT_RE.split(part) if n.strip()]
     return ", ".join(n for n in names if n)
 
@@ -232,7 +234,7 @@ def drop_author_tail(paras: list[str], byline: str) -> list[str]:
 
 def is_tail_line(para: str) -> bool:
     return (len(para.split()) <= rules.AUTHOR_TAIL_MAX_WORDS
-            and bool(rules.AUTHOR_TAIL_RE.fullmatch(para.rstrip(" .!→›»>"))))
+            and bool(rules.AUTHOR_TAIL_RE.fullmatch(para.rstrip(" →›»>…"))))
 
 
 def name_keys(byline: str) -> list[str]:

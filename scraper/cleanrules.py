@@ -304,7 +304,8 @@ BYLINE_CUT_RE = re.compile(
     r"опубликовано|оновлено|опубліковано)\b|"
     r"\s(?:and|\+)\s*\d+\s*(?:others?|more)\b|\s\+\s*\d+\b|"
     r"\b(?:view|see|all) (?:profile|articles|posts|stories)\b|\bfollow\b|"
-    r"\bmore (?:from|by|articles|stories)\b",
+    r"\bmore (?:from|by|articles|stories)\b|\s*[;(]|\S+@\S+|\s@\w+|"
+    r"\b(?:photos?|fotos?|pictures?|images?|illustrations?|video|фото)\s*:",
     re.I,
 )
 # --- author bios at the end of the story (issue 3) -----------------------------------------
@@ -327,11 +328,11 @@ BIO_MAX_CHARS = 600
 # Short lines after a bio or closing the page: links to the author's page and the like.
 AUTHOR_TAIL_RE = re.compile(
     r"(?:read|show|see|view|load) (?:more|all|less)(?: \w+){0,2}|"
-    r"(?:all|more) (?:articles|stories|posts|news) (?:by|from) .{1,60}|"
-    r"all (?:articles|stories|posts)|more (?:from|by) .{1,60}|"
-    r"follow .{1,60} on .{1,60}|(?:view|see) (?:full )?profile|"
+    r"(?:all|more) (?:articles|stories|posts|news) (?:by|from) [^.!?]{1,60}|"
+    r"all (?:articles|stories|posts)|more (?:from|by) [^.!?]{1,60}|"
+    r"follow [^.!?]{1,60} on [^.!?]{1,60}|(?:view|see) (?:full )?profile|"
     r"(?:email|contact) (?:the )?(?:author|reporter)|"
-    r"alle (?:artikel|beiträge) von .{1,60}|tous (?:ses|les) articles.{0,60}|"
+    r"alle (?:artikel|beiträge) von [^.!?]{1,60}|tous (?:ses|les) articles[^.!?]{0,60}|"
     r"читать (?:далее|ещё|еще)|все (?:статьи|материалы|публикации) автора",
     re.I,
 )

@@ -47,6 +47,9 @@ def page(before: str = "", after: str = "", head: str = "", outside: str = "") -
     ("Reporting by Ada Quill", "Ada Quill"),
     ("<b>Author:</b> <a href='/staff/ada'>Ada Quill</a>", "Ada Quill"),
     ("Автор: Ирина Белозерова<br>Корреспондент", "Ирина Белозерова"),
+    ("Text: Anna Berg; Fotos: Max Roe", "Anna Berg"),
+    ("Von Hans Müller, Berlin", "Hans Müller"),
+    ("Written by: Ada Quill", "Ada Quill"),
 ])
 @pytest.mark.parametrize("where", ["outside", "before"])
 def test_labelled_line_is_the_byline_and_not_body(line: str, byline: str, where: str) -> None:
@@ -96,6 +99,10 @@ GHOST_META = (
      'href="/author/jane/">Jane Doe</a></span></span> <span class="posted-on">'
      'Posted on <time>March 4, 2026</time></span>', "Jane Doe"),
     ('<div class="post-byline">Jane Doe<br>Updated 3 hours ago</div>', "Jane Doe"),
+    ('<div class="byline-section"><span class="author">Jane Doe and John Roe</span> '
+     '<span class="publication">Harbour Ledger</span> <div>Published 10:02 AM EST</div></div>',
+     "Jane Doe and John Roe"),
+    ('<div class="byline">Jane Doe @janedoe</div>', "Jane Doe"),
 ])
 def test_byline_box_gives_names_only(box: str, byline: str) -> None:
     cleaned = clean_page(page(outside=box))
@@ -142,3 +149,8 @@ def test_bio_like_ending_without_a_known_byline_is_kept() -> None:
 def test_someone_else_described_at_the_end_is_kept() -> None:
     tail = "<p>Mira Stade is a councillor for the east bank ward.</p>"
     assert clean_page(page(after=tail, head=BIO_HEAD)).body.endswith("east bank ward.")
+
+
+def test_story_ending_like_an_author_link_is_kept() -> None:
+    tail = "<p>More by luck than judgement.</p>"
+    assert clean_page(page(after=tail, head=BIO_HEAD)).body.endswith("judgement.")
