@@ -210,9 +210,11 @@ def is_job_title(para: str) -> bool:
 
 
 def is_byline_line(para: str, byline: str) -> bool:
-    """A labelled line naming the byline's authors, wherever it stands."""
-    names = label_names(para) if byline else ""
-    return bool(names) and names.lower() == byline.lower()
+    """A labelled line naming the byline's authors, or any "Author:"/"Written by" line."""
+    match = LABEL_RE.match(para)
+    names = label_names(para) if match else ""
+    explicit = bool(match) and not re.fullmatch(r"[^\W\d_]+", match["label"])
+    return bool(names) and (explicit or names.lower() == byline.lower())
 
 
 # --- the author's bio closing the story -----------------------------------------------

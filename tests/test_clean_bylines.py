@@ -58,6 +58,12 @@ def test_labelled_line_is_the_byline_and_not_body(line: str, byline: str, where:
     assert (cleaned.byline, cleaned.body) == (byline, BODY)
 
 
+def test_labelled_line_closing_the_story_goes() -> None:
+    head = '<meta name="author" content="Ada Quill">'
+    cleaned = clean_page(page(after="<p>Text: Anna Berg, Fotos: Max Roe</p>", head=head))
+    assert (cleaned.byline, cleaned.body) == ("Ada Quill", BODY)
+
+
 def test_structured_byline_wins_and_the_labelled_line_still_goes() -> None:
     head = '<meta name="author" content="Ada Quill">'
     cleaned = clean_page(page(before="<p>Text: Ada Quill</p>", head=head))
