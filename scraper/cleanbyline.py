@@ -212,8 +212,10 @@ def is_job_title(para: str) -> bool:
 def is_byline_line(para: str, byline: str) -> bool:
     """A labelled line naming the byline's authors, or any "Author:"/"Written by" line."""
     match = LABEL_RE.match(para)
-    names = label_names(para) if match else ""
-    explicit = bool(match) and not re.fullmatch(r"[^\W\d_]+", match["label"])
+    if match is None:
+        return False
+    names = label_names(para)
+    explicit = not re.fullmatch(r"[^\W\d_]+", match["label"])
     return bool(names) and (explicit or names.lower() == byline.lower())
 
 
