@@ -62,6 +62,8 @@ FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "applicat
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 GZIP_MAGIC = b"\x1f\x8b"
 PLAIN_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
+SURROGATE_REF = re.compile(rb"&#(x0*d[89a-f][0-9a-f]{2}|0*(5529[6-9]|55[3-9]\d\d|56\d{3}"
+                           rb"|57[0-2]\d\d|573[0-3]\d|5734[0-3]));", re.I)  # &#xD800;
 
 _XML = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False,
                        remove_comments=True, remove_pis=True)
@@ -192,16 +194,18 @@ def _has_id_query(query: str) -> bool:
 
 
 def _xml_root(body: bytes) -> Any:
-    """The root element of an XML document, or None for anything unreadable."""
+    """The root element, or None; lxml kept a lone surrogate (&#xD800;) as bytes that raise."""
     try:
-        return etree.fromstring(body.lstrip(), _XML)
+        root = etree.fromstring(SURROGATE_REF.sub(b"&#xFFFD;", body.lstrip()), _XML)
+        if root is not None and b"\x00" in body[:4]:  # UTF-16/32, where the regex is blind
+            etree.tostring(root, encoding="unicode")  # UnicodeDecodeError: unreadable
+        return root
     except (etree.XMLSyntaxError, ValueError):
         return None
 
 
-def _local(element: Any) -> str:
-    tag = element.tag  # recover mode keeps an undeclared prefix ("rdf:RDF"): QName raised
-    return tag.rpartition("}")[2].rpartition(":")[2].lower() if isinstance(tag, str) else ""
+def _local(element: Any) -> str:  # not etree.QName: it raises on an undeclared "rdf:RDF"
+    return re.sub(r"^.*[}:]", "", element.tag).lower() if isinstance(element.tag, str) else ""
 
 
 def _children(element: Any, name: str) -> list[Any]:
@@ -243,7 +247,8 @@ def parse_feed(body: bytes, base_url: str) -> list[str]:
 
 
 def _entry_link(entry: Any, base_url: str) -> str:
-    base = urljoin(base_url, entry.get("{http://www.w3.org/XML/1998/namespace}base") or "")
+    base = absolute_url(entry.get("{http://www.w3.org/XML/1998/namespace}base") or "",
+                        base_url) or base_url  # not urljoin: it raises on "http://["
     for link in _children(entry, "link"):
         rel = link.get("rel", "alternate")
         href = link.get("href") or _text(link)  # Atom puts it in href, RSS in the text
