@@ -1,6 +1,6 @@
 """The archive: articles, their versions, every fetch, and events, with sqlite-utils.
 
-This is the only module that writes SQL (archivefile.py opens the file). Each page
+The only module that writes (storequery.py reads, archivefile.py opens the file). Each page
 is saved in one IMMEDIATE transaction, so a version is never half-written and two
 writers wait for each other (busy timeout) instead of failing with "database is
 locked".
@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import zlib
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,10 @@ from scraper.items import FetchItem, PageItem
 from scraper.normalize import text_hash
 from scraper.records import (
     Article,
-    Change,
-    DueArticle,
     Version,
-    article_from_row,
-    change_from_row,
-    version_from_row,
 )
 from scraper.revisit import DEFAULT_POLICY, RevisitPolicy
+from scraper.storequery import ArchiveQueries
 from scraper.timeutil import iso, normalize_iso, utcnow
 from scraper.versioning import (
     hash_of,
@@ -46,88 +41,17 @@ from scraper.versioning import (
 __all__ = ["BUSY_TIMEOUT_MS", "Archive", "open_database"]
 
 
-class Archive:
+class Archive(ArchiveQueries):
     """Read and write one archive file."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.db = open_database(self.path)
-
-    def close(self) -> None:
-        self.db.close()
+        super().__init__(open_database(self.path))
 
     def _write(self) -> contextlib.AbstractContextManager[Database]:
         """One IMMEDIATE transaction; a full disk or read-only file raises ArchiveError."""
         return write_transaction(self.db, self.path)
 
-    # -- reading ---------------------------------------------------------------
-
-    def due_articles(self, source: str, now: datetime, *, everything: bool = False) -> list[
-            DueArticle]:
-        """Known articles of a source whose next check has come (all of them with everything)."""
-        where = "source = ?" if everything else "source = ? and next_check <= ?"
-        params = [source] if everything else [source, iso(now)]
-        rows = self.db.execute(
-            f"select url, etag, last_modified from articles where {where} order by next_check",
-            params,
-        ).fetchall()
-        return [DueArticle(url, etag or "", modified or "") for url, etag, modified in rows]
-
-    def last_checks(self, source: str) -> dict[str, DueArticle]:
-        """Each article of a source by URL, with its validators and when it was last checked."""
-        rows = self.db.execute("select url, etag, last_modified, last_checked from articles "
-                               "where source = ?", [source]).fetchall()
-        return {url: DueArticle(url, etag or "", modified or "", checked or "")
-                for url, etag, modified, checked in rows}
-
-    def known_urls(self, source: str) -> set[str]:
-        """Every URL the source already has: articles, their aliases, and non-articles.
-
-        Pages robots.txt kept us from are not in it: the site may allow them later.
-        """
-        sql = """
-            select url from articles where source = :s
-            union select url_aliases.url from url_aliases
-              join articles on articles.id = url_aliases.article_id where articles.source = :s
-            union select url from fetches
-              where source = :s and article_id is null and outcome = 'skipped'
-                and error like 'not an article%'
-        """
-        return {row[0] for row in self.db.execute(sql, {"s": source}).fetchall()}
-
-    def find_article(self, ref: str | int) -> Article | None:
-        """An article by id, URL or alias URL."""
-        text = str(ref).strip()
-        if text.isdigit():
-            row = self.db.execute("select * from articles where id = ?", [int(text)]).fetchone()
-        else:
-            article_id = self._article_id(text)
-            row = None if article_id is None else self.db.execute(
-                "select * from articles where id = ?", [article_id]).fetchone()
-        if row is None:
-            return None
-        return article_from_row(dict(zip(self._columns("articles"), row, strict=True)))
-
-    def versions(self, article_id: int) -> list[Version]:
-        cursor = self.db.execute(
-            "select * from versions where article_id = ? order by version", [article_id])
-        columns = [d[0] for d in cursor.description]
-        return [version_from_row(dict(zip(columns, row, strict=True)))
-                for row in cursor.fetchall()]
-
-    def raw_html(self, raw_hash: str) -> bytes | None:
-        page = self.raw_page(raw_hash)
-        return None if page is None else page[0]
-
-    def raw_page(self, raw_hash: str) -> tuple[bytes, str | None] | None:
-        """A kept page's bytes and the charset its HTTP header gave."""
-        row = self.db.execute("select content, encoding from raw_pages where hash = ?",
-                              [raw_hash]).fetchone()
-        return None if row is None else (zlib.decompress(row[0]), row[1])
-
-    def article_ids(self, source: str = "") -> list[int]:
-        sql = "select id from articles where (:s = '' or source = :s) order by id"
-        return [row[0] for row in self.db.execute(sql, {"s": source}).fetchall()]
 
     def rewrite_versions(self, article_id: int, pages: dict[int, CleanPage],
                          cleaner_version: str) -> tuple[int, int]:
@@ -171,44 +95,6 @@ class Archive:
         names = json.loads(labels) if labels else []
         db.table("version_labels").insert_all(
             [{"version_id": version_id, "label": label} for label in names], ignore=True)
-
-    def _columns(self, table: str) -> list[str]:
-        return [c.name for c in self.db.table(table).columns]
-
-    def _article_id(self, url: str) -> int | None:
-        row = self.db.execute(
-            "select id from articles where url = ? union all "
-            "select article_id from url_aliases where url = ? limit 1", [url, url]).fetchone()
-        return None if row is None else int(row[0])
-
-    def changes(self, *, since: str = "", label: str = "", source: str = "",
-                limit: int = 1000) -> list[Change]:
-        """Edits (versions after the first, and returns to earlier versions), newest first."""
-        # A quarantined (collapsed, unconfirmed) version is no edit yet (README, issue 4).
-        filters = ["v.diff_from is not null", "v.merged_into is null", "v.quarantined = 0",
-                   "v.fetched_at >= :since"]
-        if source:
-            filters.append("a.source = :source")
-        if label:
-            filters.append("exists (select 1 from version_labels l "
-                           "where l.version_id = v.id and l.label = :label)")
-        sql = f"""
-            select a.id, a.url, a.source, v.version, v.diff_from, v.fetched_at, v.headline,
-                   coalesce(v.labels, '[]'), v.words_added, v.words_removed, v.quarantined
-            from versions v join articles a on a.id = v.article_id
-            where {" and ".join(filters)}
-            union all
-            select a.id, a.url, a.source, e.version, json_extract(e.detail, '$.from'), e.at,
-                   v.headline, '["flip-flop"]', null, null, 0
-            from events e join articles a on a.id = e.article_id
-            join versions v on v.article_id = e.article_id and v.version = e.version
-            where e.kind = 'flip-flop' and e.at >= :since
-              and (:source = '' or a.source = :source)
-              and (:label = '' or :label = 'flip-flop')
-            order by 6 desc, 4 desc limit :limit
-        """
-        params = {"since": since, "label": label, "source": source, "limit": limit}
-        return [change_from_row(row) for row in self.db.execute(sql, params).fetchall()]
 
     def record_pass(self, started_at: str, finished_at: str, sources: list[str],
                     everything: bool, exit_code: int, error: str | None = None) -> dict[str, int]:
