@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,6 +16,8 @@ from urllib.parse import parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
 import lxml.html
 import tldextract
 from lxml import etree
+
+from scraper.xmlutil import GZIP_MAGIC, children, gunzip, local_name, text_of, xml_root
 
 # Query parameters that only say where a click came from; removed from every URL.
 TRACKING_PARAMS = frozenset(
@@ -59,15 +60,7 @@ NON_ARTICLE_TYPES = frozenset({"collectionpage", "profilepage", "aboutpage", "co
 OG_ARTICLE = frozenset({"article", "news", "blog", "article:news"})
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml",
                         "application/feed+xml", "text/xml", "application/xml"})
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
-GZIP_MAGIC = b"\x1f\x8b"
 PLAIN_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
-SURROGATE_REF = re.compile(rb"&#(x0*d[89a-f][0-9a-f]{2}|0*(5529[6-9]|55[3-9]\d\d|56\d{3}"
-                           rb"|57[0-2]\d\d|573[0-3]\d|5734[0-3]));", re.I)  # &#xD800;
-
-_XML = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False,
-                       remove_comments=True, remove_pis=True)
-
 
 @dataclass(frozen=True)
 class Sitemap:
@@ -193,29 +186,6 @@ def _has_id_query(query: str) -> bool:
     return any(k.lower() in ID_QUERY_KEYS and v.isdigit() for k, v in parse_qsl(query))
 
 
-def _xml_root(body: bytes) -> Any:
-    """The root element, or None; lxml kept a lone surrogate (&#xD800;) as bytes that raise."""
-    try:
-        root = etree.fromstring(SURROGATE_REF.sub(b"&#xFFFD;", body.lstrip()), _XML)
-        if root is not None and b"\x00" in body[:4]:  # UTF-16/32, where the regex is blind
-            etree.tostring(root, encoding="unicode")  # UnicodeDecodeError: unreadable
-        return root
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-
-
-def _local(element: Any) -> str:  # not etree.QName: it raises on an undeclared "rdf:RDF"
-    return re.sub(r"^.*[}:]", "", element.tag).lower() if isinstance(element.tag, str) else ""
-
-
-def _children(element: Any, name: str) -> list[Any]:
-    return [child for child in element if _local(child) == name]
-
-
-def _text(element: Any) -> str:
-    return "".join(element.itertext()).strip()
-
-
 def sniff_document(body: bytes, content_type: str, url: str) -> str:
     """What a discovery response is: "robots", "feed", "sitemap", "html" or ""."""
     content_type = content_type.split(";")[0].strip().lower()
@@ -223,8 +193,8 @@ def sniff_document(body: bytes, content_type: str, url: str) -> str:
         return "robots"
     if body.startswith(GZIP_MAGIC):  # sitemap.xml.gz, or a gzipped plain-text sitemap
         return "sitemap"
-    root = _xml_root(body) if "html" not in content_type else None
-    root_name = _local(root) if root is not None else ""
+    root = xml_root(body) if "html" not in content_type else None
+    root_name = local_name(root) if root is not None else ""
     if root_name in ("rss", "feed", "rdf", "urlset", "sitemapindex"):
         return "feed" if root_name in ("rss", "feed", "rdf") else "sitemap"
     head = body[:2048].lstrip().lower()
@@ -237,55 +207,44 @@ def sniff_document(body: bytes, content_type: str, url: str) -> str:
 
 def parse_feed(body: bytes, base_url: str) -> list[str]:
     """Entry links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed; [] for anything else."""
-    root = _xml_root(_gunzip(body))
+    root = xml_root(gunzip(body))
     if root is None:
         return []
     base = root.get("{http://www.w3.org/XML/1998/namespace}base") or base_url
-    links = [_entry_link(entry, base) for entry in root.iter()
-             if _local(entry) in ("item", "entry")]
+    links = [entry_link(entry, base) for entry in root.iter()
+             if local_name(entry) in ("item", "entry")]
     return _unique(links)
 
 
-def _entry_link(entry: Any, base_url: str) -> str:
+def entry_link(entry: Any, base_url: str) -> str:
     base = absolute_url(entry.get("{http://www.w3.org/XML/1998/namespace}base") or "",
                         base_url) or base_url  # not urljoin: it raises on "http://["
-    for link in _children(entry, "link"):
+    for link in children(entry, "link"):
         rel = link.get("rel", "alternate")
-        href = link.get("href") or _text(link)  # Atom puts it in href, RSS in the text
+        href = link.get("href") or text_of(link)  # Atom puts it in href, RSS in the text
         if rel == "alternate" and href:
             return absolute_url(href, base)
-    for guid in _children(entry, "guid"):  # RSS 2.0: a guid is a permalink unless it says not
+    for guid in children(entry, "guid"):  # RSS 2.0: a guid is a permalink unless it says not
         if guid.get("isPermaLink", "true").lower() != "false":
-            return absolute_url(_text(guid), base)
+            return absolute_url(text_of(guid), base)
     about = entry.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
     return absolute_url(about, base) if about else ""
-
-
-def _gunzip(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
-    """Decompress a gzip body, keeping at most limit bytes (a gzip bomb stops there)."""
-    if not body.startswith(GZIP_MAGIC):
-        return body
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        return inflater.decompress(body, limit)
-    except zlib.error:
-        return b""
 
 
 def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     """The URLs and child sitemaps of an XML sitemap (urlset, sitemapindex, Google News),
     gzip-compressed or not, or of a plain-text sitemap (one URL a line)."""
-    body = _gunzip(body)
+    body = gunzip(body)
     if not body.lstrip().startswith(b"<"):
         lines = body.decode("utf-8", errors="replace").split()
         return Sitemap(urls=tuple(_unique([absolute_url(line, base_url) for line in lines
                                            if PLAIN_URL.match(line)])))
-    root = _xml_root(body)
+    root = xml_root(body)
     if root is None:
         return Sitemap()
-    kind = _local(root)
-    locs = [absolute_url(_text(loc), base_url) for entry in root
-            if _local(entry) in ("url", "sitemap") for loc in _children(entry, "loc")]
+    kind = local_name(root)
+    locs = [absolute_url(text_of(loc), base_url) for entry in root
+            if local_name(entry) in ("url", "sitemap") for loc in children(entry, "loc")]
     if kind == "sitemapindex":
         return Sitemap(sitemaps=tuple(_unique(locs)))
     return Sitemap(urls=tuple(_unique(locs))) if kind == "urlset" else Sitemap()

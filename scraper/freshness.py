@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from scraper.discover import _children, _entry_link, _gunzip, _local, _text, _xml_root
+from scraper.discover import entry_link
 from scraper.timeutil import iso
+from scraper.xmlutil import children, gunzip, local_name, text_of, xml_root
 
 FEED_DATES = ("updated", "modified", "date", "published", "pubdate")  # local names, lower case
 SITEMAP_DATES = ("lastmod", "publication_date")
@@ -35,13 +36,13 @@ def parse_date(text: str) -> str:
 
 def feed_dates(body: bytes, base_url: str) -> dict[str, str]:
     """Entry URL -> the newest date the entry gives, for RSS and Atom feeds."""
-    root = _xml_root(_gunzip(body))
+    root = xml_root(gunzip(body))
     if root is None:
         return {}
     dates = {}
     for entry in root.iter():
-        if _local(entry) in ("item", "entry"):
-            url, date = _entry_link(entry, base_url), _newest(entry, FEED_DATES)
+        if local_name(entry) in ("item", "entry"):
+            url, date = entry_link(entry, base_url), _newest(entry, FEED_DATES)
             if url and date:
                 dates[url] = date
     return dates
@@ -49,19 +50,19 @@ def feed_dates(body: bytes, base_url: str) -> dict[str, str]:
 
 def sitemap_dates(body: bytes, base_url: str) -> dict[str, str]:
     """Page URL -> its <lastmod> (or Google News publication date), for XML sitemaps."""
-    root = _xml_root(_gunzip(body))
-    if root is None or _local(root) != "urlset":
+    root = xml_root(gunzip(body))
+    if root is None or local_name(root) != "urlset":
         return {}
     dates = {}
     for entry in root:
-        locs = _children(entry, "loc") if _local(entry) == "url" else []
+        locs = children(entry, "loc") if local_name(entry) == "url" else []
         date = _newest(entry, SITEMAP_DATES) if locs else ""
         if date:
-            dates[_text(locs[0])] = date
+            dates[text_of(locs[0])] = date
     return dates
 
 
 def _newest(element: Any, names: tuple[str, ...]) -> str:
-    found = [parse_date(_text(child)) for child in element.iter()
-             if isinstance(child.tag, str) and _local(child) in names]
+    found = [parse_date(text_of(child)) for child in element.iter()
+             if isinstance(child.tag, str) and local_name(child) in names]
     return max((d for d in found if d), default="")
