@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
 import lxml.html
 import tldextract
 from lxml import etree
+from w3lib.url import safe_url_string
 
 from scraper.xmlutil import GZIP_MAGIC, children, gunzip, local_name, text_of, xml_root
 
@@ -87,7 +88,8 @@ def canonicalize_url(url: str) -> str:
     default port dropped; other query parameters keep their order. Unparseable -> as is."""
     url = url.strip()
     try:
-        parts = urlsplit(url)
+        # Escaped as Scrapy escapes the URL it requests, so the two always match.
+        parts = urlsplit(safe_url_string(url))
         port = parts.port
     except ValueError:
         return url

@@ -345,3 +345,13 @@ def test_parsers_never_raise(body: bytes) -> None:
     classify_page(body)
     sniff_document(body, "", HN)
     parse_robots_sitemaps(body.decode("utf-8", errors="replace"))
+
+
+def test_canonical_urls_are_escaped_as_scrapy_requests_them() -> None:
+    from scrapy import Request
+
+    from scraper.discover import canonicalize_url
+
+    for raw in ("http://news.example/x y", "http://news.example/Ärger?b=1", "http://news.example/%7Ea"):
+        assert canonicalize_url(raw) == canonicalize_url(Request(raw).url)
+    assert canonicalize_url("http://news.example/x y") == "http://news.example/x%20y"
