@@ -42,10 +42,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# DATASET: the Zyte article-extraction benchmark (html/*.html.gz and ground-truth.json).
+DATASET ?= ../shared/datasets/article-extraction
+
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
-	$(PY) tests/bench_extraction.py ../shared/datasets/article-extraction
+	$(PY) tests/bench_extraction.py $(DATASET)
 	$(PY) tests/bench_diff.py
+	$(PY) tests/bench_changes.py
 
 docs: $(STAMP)
 	$(VENV)/bin/cog -r README.md
