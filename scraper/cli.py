@@ -90,12 +90,19 @@ def cli(ctx: click.Context, db_path: Path, sources_path: Path, verbose: int) -> 
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     explicit = ctx.get_parameter_source("sources_path") != click.core.ParameterSource.DEFAULT
-    ctx.obj = {"db": db_path, "sources": sources_path, "sources_explicit": explicit,
+    db_default = ctx.get_parameter_source("db_path") == click.core.ParameterSource.DEFAULT
+    ctx.obj = {"db": db_path, "db_default": db_default, "sources": sources_path,
+               "sources_explicit": explicit,
                "log_level": logging.getLevelName(level)}
 
 
 def _db(ctx: click.Context, db_path: Path | None) -> Path:
-    return db_path if db_path is not None else Path(ctx.obj["db"])
+    if db_path is not None:
+        return db_path
+    path = Path(ctx.obj["db"])
+    if ctx.obj["db_default"] and not path.parent.exists():
+        path.parent.mkdir(parents=True)  # data/ for the default archive; a named one must exist
+    return path
 
 
 def _open(ctx: click.Context, db_path: Path | None) -> Any:

@@ -119,3 +119,12 @@ def test_serve_refuses_a_missing_archive(runner: CliRunner, tmp_path: Path) -> N
     result = runner.invoke(cli, ["serve", "--db", str(tmp_path / "typo.db")])
     assert "no such file" in one_line_error(result)
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_default_archive_folder_is_created(runner: CliRunner, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STET_DB", raising=False)
+    result = runner.invoke(cli, ["changes"])
+    assert result.exit_code == 0 and result.output.strip() == "no changes"
+    assert (tmp_path / "data" / "archive.db").is_file()
