@@ -46,7 +46,7 @@ INDEX_NAMES = frozenset({"index", "default", "home", "main"})
 STORY_SEGMENTS = frozenset({"article", "articles", "story", "stories", "post", "posts"})
 DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|$|-)")
 SLUG_WORD = re.compile(r"[^\W_]+")
-MIN_SLUG_WORDS = 4
+MIN_SLUG_WORDS = 3
 NUMERIC_ID = re.compile(r"(^|[^0-9])\d{5,}([^0-9]|$)")
 ID_QUERY_KEYS = frozenset({"p", "id", "article", "articleid", "story", "storyid", "newsid", "aid"})
 
@@ -160,6 +160,24 @@ def looks_like_article_url(url: str, pattern: str = "") -> bool:
     if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
         return False
     return _story_path(segments) or _has_id_query(parts.query)
+
+
+def may_be_article_url(url: str, pattern: str = "") -> bool:
+    """Looser, for URLs a feed lists (feeds list stories): anything but the home page,
+    listing and service pages and media files; the source's article_pattern when given."""
+    if pattern:
+        return re.search(pattern, url) is not None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if parts.scheme.lower() not in DEFAULT_PORTS or NON_ARTICLE_SEGMENTS.intersection(segments):
+        return False
+    names = [s.rpartition(".")[0] if _extension(s) else s for s in segments]
+    if not names or names[-1] in INDEX_NAMES and len(names) == 1:
+        return bool(_has_id_query(parts.query))
+    return _extension(segments[-1]) not in MEDIA_EXTENSIONS
 
 
 def _extension(segment: str) -> str:

@@ -134,14 +134,17 @@ class ArticlesSpider(Spider):
                        meta={"stet_source": source.name, "stet_depth": depth,
                              "dont_cache": True, VERIFY_META: source.verify_tls, **meta})
 
-    def new_article_requests(self, source: Source, urls: Iterable[str]) -> Iterator[Request]:
+    def new_article_requests(self, source: Source, urls: Iterable[str], *,
+                             listed: bool = False) -> Iterator[Request]:
         """Requests for the URLs that look like articles and are not known yet, up to
-        STET_MAX_NEW_ARTICLES per source and pass."""
+        STET_MAX_NEW_ARTICLES per source and pass. A feed's entries (listed) need only
+        not look like something else; links on a page need a story's URL shape."""
         known = self.known[source.name]
+        shape = discover.may_be_article_url if listed else discover.looks_like_article_url
         for url in map(discover.canonicalize_url, urls):
             if url in known or not self.may_fetch(source, url):
                 continue
-            if not discover.looks_like_article_url(url, source.article_pattern):
+            if not shape(url, source.article_pattern):
                 continue
             known.add(url)
             if self.budget[source.name] <= 0:
@@ -200,7 +203,8 @@ class ArticlesSpider(Spider):
             yield from self.sitemap_requests(
                 source, discover.parse_robots_sitemaps(text, response.url), depth + 1)
         elif kind == "feed":
-            yield from self.new_article_requests(source, discover.parse_feed(body, response.url))
+            yield from self.new_article_requests(
+                source, discover.parse_feed(body, response.url), listed=True)
             yield from self.updated_article_requests(source, feed_dates(body, response.url))
         elif kind == "sitemap":
             sitemap = discover.parse_sitemap(body, response.url)

@@ -355,3 +355,25 @@ def test_canonical_urls_are_escaped_as_scrapy_requests_them() -> None:
     for raw in ("http://news.example/x y", "http://news.example/Ärger?b=1", "http://news.example/%7Ea"):
         assert canonicalize_url(raw) == canonicalize_url(Request(raw).url)
     assert canonicalize_url("http://news.example/x y") == "http://news.example/x%20y"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://ex.com/news/bridge-closes", True),
+    ("https://ex.com/p/8f3a2c", True),
+    ("https://ex.com/world", True),
+    ("https://ex.com/?p=123", True),
+    ("https://ex.com/", False),
+    ("https://ex.com/index.html", False),
+    ("https://ex.com/tag/bridges", False),
+    ("https://ex.com/media/photo.jpg", False),
+    ("ftp://ex.com/news/bridge-closes", False),
+])
+def test_feed_entries_need_only_not_look_like_something_else(url: str, expected: bool) -> None:
+    from scraper.discover import may_be_article_url
+
+    assert may_be_article_url(url) is expected
+
+
+def test_three_word_slugs_are_stories_on_a_page() -> None:
+    assert looks_like_article_url("https://ex.com/news/city-council-vote")
+    assert not looks_like_article_url("https://ex.com/news/city-council")

@@ -157,3 +157,14 @@ def test_html_served_without_a_proper_type_is_still_read(news_site: Site, tmp_pa
     assert stet(db, "crawl", news_site.url("/"), *FAST).returncode == 0
     after = outcomes(db)
     assert after[FIRE[1:]] == "new" and after[FERRY[1:]] == "error"
+
+
+def test_feed_entries_are_articles_whatever_their_url_shape(site: Site, tmp_path: Path) -> None:
+    site.set("/rss", "<rss><channel><item><link>/news/bridge-closes</link></item>"
+                     "<item><link>/tag/bridges</link></item></channel></rss>",
+             headers={"Content-Type": "application/rss+xml"})
+    site.set("/news/bridge-closes", article("Bridge closes", PARAGRAPHS, views=1, ago="now"))
+    db = tmp_path / "archive.db"
+    assert stet(db, "crawl", site.url("/rss"), *FAST).returncode == 0
+    assert outcomes(db) == {"news/bridge-closes": "new"}
+    assert "/tag/bridges" not in site.paths()
