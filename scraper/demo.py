@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
+import os
 import random
 import secrets
 import sqlite3
@@ -357,7 +358,9 @@ def run_demo(db: Path, port: int = 0, steps: int | None = None, fresh: bool = Fa
         # From version 1, so the one diff shows every edit the article went through.
         sys.stderr.write(f"\n$ stet diff {url} --from 1\n")
         run_stet(db, "diff", url, "--from", "1")
-    sys.stderr.write(f"\nThe archive is {db}: explore it with `stet serve --db {db}`.\n")
+    stet = Path(sys.executable).parent / "stet"  # the stet of the environment running this
+    command = os.path.relpath(stet) if stet.exists() else "stet"
+    sys.stderr.write(f"\nThe archive is {db}: explore it with `{command} serve --db {db}`.\n")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
