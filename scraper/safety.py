@@ -110,6 +110,25 @@ def exempt_hosts(spider: Any, source_name: str | None = None) -> frozenset[str]:
                      if source.allow_private for url in source.urls)
 
 
+def is_loopback(host: str) -> bool:
+    """localhost, *.localhost, 127.0.0.0/8 or ::1 (also as IPv4 inside IPv6)."""
+    host = host.lower().rstrip(".").strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+def may_reach(host: str, exempt: frozenset[str]) -> bool:
+    """Whether an exempt start host lets host through: the same host, or, for a source
+    that starts on this machine, any other name of this machine (127.0.0.1, localhost)."""
+    return host in exempt or (is_loopback(host) and any(is_loopback(h) for h in exempt))
+
+
 class BlockedAddress(DNSLookupError):
     """A host name resolved to an address Stet may not connect to."""
 
@@ -134,7 +153,8 @@ class GuardedResolver(CachingThreadedResolver):
 
     def _check(self, address: str, name: str) -> str:
         reason = blocked_reason([address])
-        if reason and not self.allow_all and name.lower() not in self.exempt:
+        if reason and not self.allow_all and not (
+                may_reach(name.lower(), self.exempt) or may_reach(address, self.exempt)):
             raise BlockedAddress(reason, name)
         return address
 
@@ -164,17 +184,20 @@ class AddressGuardMiddleware:
         if parts.scheme not in SCHEMES:
             self._block(request, f"{BLOCKED}not an http(s) URL")
         host = (parts.hostname or "").lower()
-        if self.allow_all or host in exempt_hosts(self.crawler.spider,
-                                                  request.meta.get("stet_source") or "-"):
+        exempt = exempt_hosts(self.crawler.spider, request.meta.get("stet_source") or "-")
+        if self.allow_all or may_reach(host, exempt):
             return
-        reason = blocked_reason([host]) if is_address(host) else await self._resolve(host)
+        if is_address(host):
+            reason = blocked_reason([host])
+        else:
+            reason = await self._resolve(host, exempt)
         if reason:
             self._block(request, reason)
 
-    async def _resolve(self, host: str) -> str | None:
+    async def _resolve(self, host: str, exempt: frozenset[str]) -> str | None:
         """The reason to block host after resolving it through the reactor's resolver
         (GuardedResolver caches the answer the connection will use)."""
-        if host in ("localhost", "localhost.") or host.endswith((".localhost", ".localhost.")):
+        if is_loopback(host):
             return f"{BLOCKED}private address ({host})"
         from twisted.internet import reactor
 
@@ -184,7 +207,7 @@ class AddressGuardMiddleware:
             return str(error.args[0])
         except DNSLookupError:
             return None  # the download fails with the DNS error, recorded as an error
-        return blocked_reason([address])
+        return None if may_reach(address, exempt) else blocked_reason([address])
 
     def _block(self, request: Request, reason: str) -> None:
         logger.info("%s: %s", request.url, reason)

@@ -92,6 +92,31 @@ def test_local_source_cannot_reach_metadata_or_intranet(tmp_path: Path) -> None:
     assert last_fetch(db, server.url(path("normal-story-one")))[0] == "new"
 
 
+def test_local_source_reaches_its_host_under_any_loopback_name(tmp_path: Path) -> None:
+    """Started at 127.0.0.1, a feed may name the same machine as localhost."""
+    with HostileServer() as server:
+        port = server.url("/").split(":")[2].rstrip("/")
+        aliased = f"http://localhost:{port}{path('normal-story-one')}"
+        server.route("/feed.xml", answer(f"<rss><channel><item><link>{aliased}</link></item>"
+                                         "</channel></rss>",
+                                         headers={"Content-Type": "application/rss+xml"}))
+        server.route(path("normal-story-one"), answer(english("first")))
+        db = tmp_path / "archive.db"
+        run_crawl([source_for_url(server.url("/feed.xml"))], db, tmp_path, GUARD)
+    assert last_fetch(db, aliased)[0] == "new"
+
+
+def test_loopback_names() -> None:
+    from scraper.safety import is_loopback, may_reach
+
+    assert all(is_loopback(h) for h in ("localhost", "a.localhost", "127.0.0.1", "127.9.9.9",
+                                        "::1", "[::1]", "::ffff:127.0.0.1"))
+    assert not any(is_loopback(h) for h in ("10.0.0.1", "169.254.169.254", "example.com"))
+    assert may_reach("localhost", frozenset({"127.0.0.1"}))
+    assert not may_reach("10.1.2.3", frozenset({"127.0.0.1"}))
+    assert not may_reach("localhost", frozenset({"10.1.2.3"}))
+
+
 def public_source(server: HostileServer) -> Source:
     """A source that does not allow private addresses, yet points at this machine:
     directly, by name, and by the decimal and short forms of 127.0.0.1."""
