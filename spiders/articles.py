@@ -69,7 +69,11 @@ class ArticlesSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticlesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.configure()
+        try:
+            spider.configure()
+        except ConfigError as error:  # `scrapy crawl articles -a source=...` typed wrong
+            spider.logger.error("%s", error)
+            spider.sources = {}
         return spider
 
     def configure(self) -> None:
@@ -93,6 +97,8 @@ class ArticlesSpider(Spider):
             self.sitemaps_left[name] = self.settings.getint("STET_MAX_SITEMAPS", 20)
 
     async def start(self) -> AsyncIterator[Request]:
+        if not self.sources:
+            return
         archive = Archive(self.db_path)
         try:
             due = {name: archive.due_articles(name, utcnow(), everything=self.everything)

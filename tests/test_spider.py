@@ -263,3 +263,15 @@ def test_crawl_discovers_then_revisits_with_conditional_requests(site: Any, tmp_
     assert latest[site.url("/news/2025/09/05/pier-to-be-rebuilt")] == "not_modified"
     assert rows(tmp_db, "select count(*) from articles") == [(4,)]  # the 301 made no twin
     assert "/old/12345" not in site.paths()[before:]  # a known alias is not asked for again
+
+
+def test_scrapy_crawl_with_an_unknown_source_logs_one_error(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "STET_DB": str(tmp_path / "a.db"), "SCRAPY_SETTINGS_MODULE": "scraper.settings"}
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "articles", "-a", "source=nosuch"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert "unknown source 'nosuch'" in result.stderr
+    assert "Traceback" not in result.stderr
