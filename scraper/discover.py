@@ -150,16 +150,11 @@ def looks_like_article_url(url: str, pattern: str = "") -> bool:
     else dated paths, long slugs, numeric ids and .html pages, minus listing pages."""
     if pattern:
         return re.search(pattern, url) is not None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    found = _candidate(url)
+    if found is None:
         return False
-    segments = [s for s in parts.path.lower().split("/") if s]
-    if parts.scheme.lower() not in DEFAULT_PORTS or NON_ARTICLE_SEGMENTS.intersection(segments):
-        return False
-    if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
-        return False
-    return _story_path(segments) or _has_id_query(parts.query)
+    query, segments = found
+    return _story_path(segments) or _has_id_query(query)
 
 
 def may_be_article_url(url: str, pattern: str = "") -> bool:
@@ -167,17 +162,29 @@ def may_be_article_url(url: str, pattern: str = "") -> bool:
     listing and service pages and media files; the source's article_pattern when given."""
     if pattern:
         return re.search(pattern, url) is not None
+    found = _candidate(url)
+    if found is None:
+        return False
+    query, segments = found
+    names = [s.rpartition(".")[0] if _extension(s) else s for s in segments]
+    if not names or names[-1] in INDEX_NAMES and len(names) == 1:
+        return _has_id_query(query)
+    return True
+
+
+def _candidate(url: str) -> tuple[str, list[str]] | None:
+    """The query and lower-cased path segments of an http(s) URL that is not a listing,
+    service or media page; None otherwise."""
     try:
         parts = urlsplit(url)
     except ValueError:
-        return False
+        return None
     segments = [s for s in parts.path.lower().split("/") if s]
     if parts.scheme.lower() not in DEFAULT_PORTS or NON_ARTICLE_SEGMENTS.intersection(segments):
-        return False
-    names = [s.rpartition(".")[0] if _extension(s) else s for s in segments]
-    if not names or names[-1] in INDEX_NAMES and len(names) == 1:
-        return bool(_has_id_query(parts.query))
-    return _extension(segments[-1]) not in MEDIA_EXTENSIONS
+        return None
+    if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
+        return None
+    return parts.query, segments
 
 
 def _extension(segment: str) -> str:
