@@ -37,11 +37,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import ssl
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -180,13 +182,16 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def site() -> Iterator[Site]:
-    """A local web site on a random port, for this test only (see the module docs)."""
+@contextmanager
+def serve_site(tls: ssl.SSLContext | None = None) -> Iterator[Site]:
+    """A local web site on a random port until the block ends (HTTPS with tls)."""
     pages = Site()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(pages))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
-    pages.base = f"http://127.0.0.1:{server.server_address[1]}"
+    scheme = "https" if tls is not None else "http"
+    pages.base = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -195,6 +200,13 @@ def site() -> Iterator[Site]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """A local web site on a random port, for this test only (see the module docs)."""
+    with serve_site() as pages:
+        yield pages
 
 
 @pytest.fixture

@@ -14,14 +14,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from archive_checks import FAST, NewsSite, archived_edits, start_stet, stet
 from sqlite_utils import Database
 
-from conftest import ROOT, Site, _handler
+from conftest import ROOT, Site, serve_site
 from scraper.migrations import migrations
 from scraper.review.serve import build_datasette
 
@@ -31,16 +30,8 @@ ARTICLES = 20
 @pytest.fixture
 def other_site() -> Iterator[Site]:
     """A second local site: another source, crawled by another process."""
-    pages = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(pages))
-    server.daemon_threads = True
-    pages.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield pages
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve_site() as pages:
+        yield pages
 
 
 class Reader(threading.Thread):

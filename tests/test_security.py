@@ -11,10 +11,8 @@ import datetime
 import ipaddress
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,7 +23,7 @@ from cryptography.x509.oid import NameOID
 from hostile_server import HostileServer, answer, redirect
 from test_hostile import english, last_fetch, path, query, run_crawl
 
-from conftest import Site, _handler
+from conftest import Site, serve_site
 from scraper.safety import BlockedAddress, GuardedResolver, blocked_reason, forbidden_address
 from scraper.sources import Source, source_for_url
 
@@ -173,21 +171,10 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def tls_site(tmp_path: Path) -> Iterator[Site]:
     """The conftest Site, served over HTTPS with a self-signed certificate."""
-    pages = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(pages))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(*self_signed(tmp_path))
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.daemon_threads = True
-    pages.base = f"https://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_site(tls=context) as pages:
         yield pages
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_self_signed_certificate_is_refused_unless_the_source_opts_out(
