@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import struct
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import unguarded
 from scraper.clean import CleanPage, clean_page
 
 HAND = Path(__file__).parent / "sites" / "clean"
@@ -22,31 +20,9 @@ UKRAINIAN = ("Київ запустив першу спільну лінію в�
              " президент на пресконференції в Ужгороді у п'ятницю.")
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def handled() -> Iterator[None]:
-    """Fail if clean_page's last-resort guard caught an exception (or a warning-as-error)."""
-    records = _Records()
-    log = logging.getLogger("scraper.clean")
-    log.addHandler(records)
-    try:
-        yield
-    finally:
-        log.removeHandler(records)
-    assert not [m for m in records.messages if "clean_page failed" in m], records.messages
-
-
 def test_guard_logs_what_it_catches() -> None:
     """The helper above can fail: a non-text input reaches the guard and is logged."""
-    with pytest.raises(AssertionError), handled():
+    with pytest.raises(AssertionError), unguarded():
         clean_page(12345)  # type: ignore[arg-type]
     assert clean_page(12345) == CleanPage(blocked="empty")  # type: ignore[arg-type]
 
@@ -61,12 +37,12 @@ def png_bytes() -> bytes:
 
 def test_empty_inputs() -> None:
     for data in (b"", "", "   ", b"\n\n"):
-        with handled():
+        with unguarded():
             assert clean_page(data) == CleanPage(blocked="empty")
 
 
 def test_png_bytes_give_empty_page() -> None:
-    with handled():
+    with unguarded():
         assert clean_page(png_bytes(), encoding="utf-8") == CleanPage(blocked="empty")
 
 
@@ -74,14 +50,14 @@ def test_png_bytes_give_empty_page() -> None:
 def test_deep_nesting_keeps_the_shallow_text(tag: str) -> None:
     deep = f"<{tag}>" * 20_000 + "deep" + f"</{tag}>" * 20_000
     html = f"<html><body><p>{SENTENCE}</p>{deep}</body></html>"
-    with handled():
+    with unguarded():
         page = clean_page(html)
     assert page.body.startswith(SENTENCE)
 
 
 def test_text_after_deep_nesting_does_not_raise() -> None:
     html = "<body>" + "<div>" * 20_000 + "deep" + "</div>" * 20_000 + "<p>after</p>"
-    with handled():
+    with unguarded():
         page = clean_page(html)
     assert page.blocked in ("", "empty") and page.body in ("", "deep", "after", "deep\n\nafter")
 
@@ -99,7 +75,7 @@ def test_nul_bytes_are_dropped() -> None:
 def test_truncated_document_gives_partial_text() -> None:
     whole = (HAND / "furniture.html").read_bytes()
     cut = whole[: whole.index(b"Some shop owners") + 43]
-    with handled():
+    with unguarded():
         page = clean_page(cut)
     assert page.body.startswith(SENTENCE)
     assert page.body.endswith("Some shop owners on Quay Street had opposed")
@@ -114,7 +90,7 @@ def test_truncated_inside_multibyte_character() -> None:
 def test_five_megabyte_single_line() -> None:
     html = "<html><body><p>" + "word " * 1_000_000 + "</p></body></html>"
     assert "\n" not in html
-    with handled():
+    with unguarded():
         page = clean_page(html)
     assert page.body.startswith("word word") and len(page.body) > 4_000_000
 
@@ -127,7 +103,7 @@ def test_five_megabyte_single_line() -> None:
 )
 def test_odd_markup_never_raises_or_warns(markup: str) -> None:
     for data in (markup, markup.encode()):
-        with handled():  # filterwarnings=error turns a bs4 warning into a guarded failure
+        with unguarded():  # filterwarnings=error turns a bs4 warning into a guarded failure
             page = clean_page(data)
         assert page.blocked in ("", "empty")
 
@@ -135,7 +111,7 @@ def test_odd_markup_never_raises_or_warns(markup: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(st.binary(max_size=400), st.text(max_size=400)))
 def test_any_input_gives_a_clean_page(data: bytes | str) -> None:
-    with handled():
+    with unguarded():
         page = clean_page(data, encoding="utf-8")
     assert page.blocked in ("", "empty", "paywall", "consent", "bot-challenge")
     assert page.body == page.body.strip()

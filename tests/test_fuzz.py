@@ -13,16 +13,14 @@ flakes; `make fuzz` runs STET_FUZZ_EXAMPLES (default 20000) new random ones each
 from __future__ import annotations
 
 import gzip
-import logging
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import unguarded
 from scraper.clean import clean_page
 from scraper.discover import (
     find_feeds,
@@ -113,28 +111,6 @@ def pages(draw: st.DrawFn) -> tuple[bytes | str, str | None]:
             "bom": draw(st.sampled_from(["\ufeff", "\ufffe"]))}[where]
     data = (head + markup).encode(actual, errors="replace")
     return data, draw(st.one_of(st.none(), st.sampled_from(DECLARED)))
-
-
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def unguarded() -> Iterator[None]:
-    """Fail if clean_page's last-resort guard had to catch an exception."""
-    records = _Records()
-    log = logging.getLogger("scraper.clean")
-    log.addHandler(records)
-    try:
-        yield
-    finally:
-        log.removeHandler(records)
-    assert not [m for m in records.messages if "clean_page failed" in m], records.messages
 
 
 def assert_plain_text(page_body: str) -> None:
