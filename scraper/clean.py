@@ -38,7 +38,7 @@ from scraper.cleanmeta import (
 from scraper.cleanscore import locate
 from scraper.encoding import decode_html
 
-CLEANER_VERSION = "5"
+CLEANER_VERSION = "4"
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text

@@ -86,9 +86,6 @@ UNLIKELY_RE = re.compile(
     re.I,
 )
 UNLIKELY_MAX_SHARE = 0.4  # never drop a block holding this share of the page text
-WRAPPER_MIN_SHARE = 0.95  # a winner with this share of its parent's text is a wrapper's
-WRAPPER_MAX_CLIMB = 2  # and is replaced by the parent, at most this many levels up
-PARA_WRAPPERS = ("div", "section")  # one wrapping a lone loose <p> above the body joins
 TWIN_MIN_SHARE = 0.3  # same-class blocks scoring this share of the winner join it
 OK_MAYBE_RE = re.compile(r"and|article|body|column|main|shadow|content|story|entry", re.I)
 # Containers whose class/id say "this is the story", used in scoring.

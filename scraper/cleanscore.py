@@ -30,26 +30,7 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
         if matched is not None:
             return [matched]
-    outer = climb_wrappers(top)
-    scores[outer] = max(scores.get(outer, 0.0), scores[top])
-    return with_twins(root, with_siblings(outer, scores), scores)
-
-
-def climb_wrappers(top: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """A "read more" box that holds nearly all its parent's text: the parent is the block.
-
-    Its siblings (the story's opening paragraphs, above the fold) then join by the
-    sibling rule instead of being lost.
-    """
-    for _ in range(rules.WRAPPER_MAX_CLIMB):
-        parent = top.getparent()
-        if parent is None or parent.tag in ("html", "body"):
-            break
-        if len(top.text_content().strip()) < rules.WRAPPER_MIN_SHARE * len(
-                parent.text_content().strip()):
-            break
-        top = parent
-    return top
+    return with_twins(root, with_siblings(top, scores), scores)
 
 
 def with_twins(
@@ -212,21 +193,17 @@ def with_siblings(
         return [top]
     threshold = max(10.0, scores[top] * 0.2)
     top_names = top.get("class")
-    chosen: list[lxml.html.HtmlElement] = []
+    chosen = []
     for sib in parent:
         bonus = scores[top] * 0.2 if top_names and sib.get("class") == top_names else 0
         if sib is not top and (sib.tag == "article" or sib.find(".//article") is not None):
             continue  # a separate story (a teaser list of <article> cards)
-        if (sib is top or scores.get(sib, -1e9) + bonus >= threshold
-                or is_loose_paragraph(sib, top not in chosen)):
+        if sib is top or scores.get(sib, -1e9) + bonus >= threshold or is_loose_paragraph(sib):
             chosen.append(sib)
     return chosen
 
 
-def is_loose_paragraph(el: lxml.html.HtmlElement, leading: bool = False) -> bool:
-    """A story-like <p> beside the winner; above it, also one wrapped alone in a block."""
-    if leading and el.tag in rules.PARA_WRAPPERS and len(el) == 1 and not (el.text or "").strip():
-        el = el[0]  # <div class="intro"><p>...</p></div> before the body: the <p> decides
+def is_loose_paragraph(el: lxml.html.HtmlElement) -> bool:
     if el.tag != "p":
         return False
     text = squash(el.text_content())
