@@ -141,6 +141,14 @@ def m005_reextraction(db: Database) -> None:
     db.table("raw_pages").add_column("encoding", str)
 
 
+@migrations()
+def m006_scale_indexes(db: Database) -> None:
+    """Indexes the crawler's per-pass questions need once fetches run into the millions."""
+    db.execute("create index if not exists idx_fetches_non_articles on fetches (source, url) "
+               "where article_id is null and outcome = 'skipped'")
+    db.table("fetches").create_index(["source", "fetched_at"], if_not_exists=True)
+
+
 # What each table and view holds: read by the README (cog) and the Datasette metadata.
 DESCRIPTIONS = {
     "articles": "One row per article: its canonical URL, source, state (active or gone), "

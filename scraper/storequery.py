@@ -58,7 +58,7 @@ class ArchiveQueries:
             select url from articles where source = :s
             union select url_aliases.url from url_aliases
               join articles on articles.id = url_aliases.article_id where articles.source = :s
-            union select url from fetches
+            union select url from fetches indexed by idx_fetches_non_articles
               where source = :s and article_id is null and outcome = 'skipped'
                 and error like 'not an article%'
         """
