@@ -39,3 +39,13 @@ def test_readme_generated_parts_are_current() -> None:
 def test_readme_first_screen_has_the_two_commands() -> None:
     first_screen = "\n".join(README.splitlines()[:30])
     assert "make demo" in first_screen and "make test" in first_screen
+
+
+def test_readme_sources_example_is_a_valid_sources_file(tmp_path: Path) -> None:
+    from scraper.sources import load_sources
+
+    example = README.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "sources.toml"
+    path.write_text(example, encoding="utf-8")
+    (courier,) = load_sources(path)
+    assert courier.name == "courier" and courier.selectors["body"] == "div.story-body"
