@@ -47,6 +47,7 @@ STORY_SEGMENTS = frozenset({"article", "articles", "story", "stories", "post", "
 DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|$|-)")
 SLUG_WORD = re.compile(r"[^\W_]+")
 MIN_SLUG_WORDS = 3
+HEADLINE_MIN_WORDS = 5  # a link with this many words of text is a story's teaser
 NUMERIC_ID = re.compile(r"(^|[^0-9])\d{5,}([^0-9]|$)")
 ID_QUERY_KEYS = frozenset({"p", "id", "article", "articleid", "story", "storyid", "newsid", "aid"})
 
@@ -327,6 +328,28 @@ def find_links(html: bytes | str, base_url: str) -> list[str]:
     base = _page_base(root, base_url)
     links = [absolute_url(a.get("href") or "", base) for a in root.iter("a")]
     return _unique([link for link in links if link and same_site(link, base_url)])
+
+
+def headline_links(html: bytes | str, base_url: str) -> list[str]:
+    """Same-site links whose text reads like a headline (HEADLINE_MIN_WORDS words or more),
+    outside navigation and footers: teasers of stories, whatever their URLs look like."""
+    root = _html_root(html)
+    if root is None:
+        return []
+    base = _page_base(root, base_url)
+    links = []
+    for a in root.iter("a"):
+        text = " ".join(a.text_content().split()) or a.get("title") or ""
+        if len(SLUG_WORD.findall(text)) < HEADLINE_MIN_WORDS or _in_chrome(a):
+            continue
+        link = absolute_url(a.get("href") or "", base)
+        if link and same_site(link, base_url):
+            links.append(link)
+    return _unique(links)
+
+
+def _in_chrome(element: Any) -> bool:
+    return any(parent.tag in ("nav", "footer") for parent in element.iterancestors())
 
 
 def canonical_link(html: bytes | str, url: str) -> str:

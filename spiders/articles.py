@@ -235,6 +235,9 @@ class ArticlesSpider(Spider):
                                          handle_httpstatus_list=ROBOTS_STATUSES)
         yield from self.new_article_requests(source, discover.find_links(response.body,
                                                                          response.url))
+        # Teasers whose text reads like a headline, whatever their URLs look like.
+        yield from self.new_article_requests(
+            source, discover.headline_links(response.body, response.url), listed=True)
 
     # -- articles ---------------------------------------------------------------
 

@@ -377,3 +377,20 @@ def test_feed_entries_need_only_not_look_like_something_else(url: str, expected:
 def test_three_word_slugs_are_stories_on_a_page() -> None:
     assert looks_like_article_url("https://ex.com/news/city-council-vote")
     assert not looks_like_article_url("https://ex.com/news/city-council")
+
+
+def test_headline_links_are_teasers_outside_navigation() -> None:
+    from scraper.discover import headline_links
+
+    page = """<html><body>
+      <nav><a href="/world">World news from every continent and region</a></nav>
+      <main>
+        <a href="/n/8842">Council votes to close the harbour bridge for repairs</a>
+        <a href="/n/8843">Short</a>
+        <a href="/n/8844" title="Ferry fares rise again as winter timetable begins"><img src="x.jpg"></a>
+        <a href="https://elsewhere.example/x">Another site writes about the same bridge closure</a>
+      </main>
+      <footer><a href="/jobs/reporter">We are hiring a reporter for the coast desk</a></footer>
+    </body></html>"""
+    assert headline_links(page, "https://news.example/") == [
+        "https://news.example/n/8842", "https://news.example/n/8844"]
