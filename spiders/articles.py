@@ -44,6 +44,7 @@ from scraper.timeutil import iso, utcnow
 ARTICLE_STATUSES = [304, *range(400, 600)]
 ROBOTS_STATUSES = list(range(400, 600))
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+NEWS_SITEMAP_NS = b"schemas/sitemap-news/"
 UNTYPED = ("application/octet-stream", "binary/octet-stream", "application/unknown")
 DISCOVERY_PRIORITY = 10  # home pages, feeds and sitemaps before the articles they list
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -215,7 +216,9 @@ class ArticlesSpider(Spider):
         elif kind == "sitemap":
             sitemap = discover.parse_sitemap(body, response.url)
             yield from self.sitemap_requests(source, sitemap.sitemaps, depth + 1)
-            yield from self.new_article_requests(source, sitemap.urls)
+            # A Google News sitemap lists stories only: its URLs need no story shape.
+            news = NEWS_SITEMAP_NS in body[:4096]
+            yield from self.new_article_requests(source, sitemap.urls, listed=news)
             yield from self.updated_article_requests(source, sitemap_dates(body, response.url))
         elif kind == "html":
             yield from self.home_page_requests(source, response, depth)

@@ -168,3 +168,15 @@ def test_feed_entries_are_articles_whatever_their_url_shape(site: Site, tmp_path
     assert stet(db, "crawl", site.url("/rss"), *FAST).returncode == 0
     assert outcomes(db) == {"news/bridge-closes": "new"}
     assert "/tag/bridges" not in site.paths()
+
+
+def test_google_news_sitemap_entries_are_articles(site: Site, tmp_path: Path) -> None:
+    site.set("/news-sitemap.xml", """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>/n/8842</loc><news:news><news:title>Bridge closes</news:title></news:news></url>
+</urlset>""", headers={"Content-Type": "application/xml"})
+    site.set("/n/8842", article("Bridge closes", PARAGRAPHS, views=1, ago="now"))
+    db = tmp_path / "archive.db"
+    assert stet(db, "crawl", site.url("/news-sitemap.xml"), *FAST).returncode == 0
+    assert outcomes(db) == {"n/8842": "new"}
