@@ -25,6 +25,7 @@ from scraper.clean import clean_page
 from scraper.discover import (
     find_feeds,
     find_links,
+    headline_links,
     parse_feed,
     parse_robots_sitemaps,
     parse_sitemap,
@@ -218,3 +219,4 @@ def test_home_page_discovery(page: tuple[bytes | str, str | None], base: str) ->
     html, _ = page
     assert_absolute(find_links(html, base))
     assert_absolute(find_feeds(html, base))
+    assert_absolute(headline_links(html, base))
