@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from scraper.discover import canonicalize_url
 from scraper.records import (
     Article,
     Change,
@@ -65,12 +66,15 @@ class ArchiveQueries:
         return {row[0] for row in self.db.execute(sql, {"s": source}).fetchall()}
 
     def find_article(self, ref: str | int) -> Article | None:
-        """An article by id, URL or alias URL."""
+        """An article by id, URL or alias URL (as given, or with tracking parameters and
+        fragment stripped as the crawler stores it)."""
         text = str(ref).strip()
         if text.isdigit():
             row = self.db.execute("select * from articles where id = ?", [int(text)]).fetchone()
         else:
             article_id = self._article_id(text)
+            if article_id is None:
+                article_id = self._article_id(canonicalize_url(text))
             row = None if article_id is None else self.db.execute(
                 "select * from articles where id = ?", [article_id]).fetchone()
         if row is None:

@@ -128,3 +128,10 @@ def test_default_archive_folder_is_created(runner: CliRunner, tmp_path: Path,
     result = runner.invoke(cli, ["changes"])
     assert result.exit_code == 0 and result.output.strip() == "no changes"
     assert (tmp_path / "data" / "archive.db").is_file()
+
+
+def test_diff_finds_the_article_under_a_shared_link(runner: CliRunner, archive_path: Path) -> None:
+    shared = URL.replace("news.example", "NEWS.example") + "?utm_source=twitter#comments"
+    result = runner.invoke(cli, ["--db", str(archive_path), "diff", shared, "--no-color"])
+    assert result.exit_code == 0, result.output
+    assert "version 2" in result.output
