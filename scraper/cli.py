@@ -31,7 +31,7 @@ class StetCommand(click.Command):
     directory) end it with one line and exit status 2, never a traceback (issue 5)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from scraper.archivefile import archive_error, fatal_reason
+        from scraper.store.file import archive_error, fatal_reason
 
         try:
             return super().invoke(ctx)
@@ -115,7 +115,7 @@ def _open(ctx: click.Context, db_path: Path | None) -> Any:
 
 
 def _sources(ctx: click.Context, args: tuple[str, ...]) -> list[Any]:
-    from scraper.sources import load_sources, resolve_sources
+    from scraper.crawl.sources import load_sources, resolve_sources
 
     path = Path(ctx.obj["sources"])
     try:
@@ -167,7 +167,7 @@ def diff(ctx: click.Context, article: str, from_version: int | None, to_version:
 
     By default the newest version against the one it replaced.
     """
-    from scraper.report import pick_versions, render_diff
+    from scraper.review.report import pick_versions, render_diff
 
     archive = _open(ctx, db_path)
     try:
@@ -193,7 +193,7 @@ def diff(ctx: click.Context, article: str, from_version: int | None, to_version:
 def changes(ctx: click.Context, since: str | None, label: str | None, source: str | None,
             limit: int, fmt: str, db_path: Path | None) -> None:
     """The articles whose headline, byline or body changed, newest first."""
-    from scraper.report import list_changes, parse_since
+    from scraper.review.report import list_changes, parse_since
 
     try:
         since_iso = parse_since(since) if since else ""
@@ -216,8 +216,8 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None,
              settings: dict[str, str], db_path: Path | None) -> None:
     """Crawl passes on each source's interval until stopped (SIGTERM or Ctrl-C)."""
     from scraper.crawl import CrawlRunner
+    from scraper.crawl.scheduler import Watcher
     from scraper.durations import parse_duration
-    from scraper.scheduler import Watcher
 
     try:
         interval: timedelta | None = parse_duration(every) if every else None
@@ -242,8 +242,8 @@ def reextract(ctx: click.Context, source: str | None, db_path: Path | None) -> N
     appears; a version that turns out identical to the one before it is marked
     merged and leaves `stet changes`.
     """
-    from scraper.reextract import reextract as run_reextract
-    from scraper.sources import load_sources
+    from scraper.crawl.reextract import reextract as run_reextract
+    from scraper.crawl.sources import load_sources
 
     path = Path(ctx.obj["sources"])
     try:

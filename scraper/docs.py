@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from scraper.migrations import DESCRIPTIONS, migrate
+from scraper.store.migrations import DESCRIPTIONS, migrate
 
 
 def schema_markdown() -> str:

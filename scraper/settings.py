@@ -1,7 +1,7 @@
 """Scrapy settings for Stet: polite by default.
 
 Stet identifies itself honestly, obeys robots.txt (a disallowed page is never
-requested, see ``scraper.middlewares.RobotsGuardMiddleware``), adapts its pace to
+requested, see ``scraper.crawl.middlewares.RobotsGuardMiddleware``), adapts its pace to
 each server (AutoThrottle), honours ``Retry-After`` and never lets an HTTP cache
 decide whether an article changed. Every knob can be overridden per run with
 ``scrapy crawl articles -s NAME=VALUE``.
@@ -36,8 +36,8 @@ STET_ALLOW_PRIVATE = False  # True lets every source reach loopback/private addr
 
 # Safety (scraper/safety.py): public addresses only, checked after DNS on every hop;
 # TLS certificates verified unless a source says verify_tls = false.
-TWISTED_DNS_RESOLVER = "scraper.safety.GuardedResolver"
-DOWNLOAD_HANDLERS = {"https": "scraper.safety.VerifiedDownloadHandler"}
+TWISTED_DNS_RESOLVER = "scraper.crawl.safety.GuardedResolver"
+DOWNLOAD_HANDLERS = {"https": "scraper.crawl.safety.VerifiedDownloadHandler"}
 
 # Politeness.
 ROBOTSTXT_OBEY = True
@@ -65,19 +65,19 @@ TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt is asked for: no request may reach a private address.
-    "scraper.safety.AddressGuardMiddleware": 60,
+    "scraper.crawl.safety.AddressGuardMiddleware": 60,
     # Sees a redirect before RedirectMiddleware (600) follows it.
-    "scraper.safety.RedirectGuardMiddleware": 650,
+    "scraper.crawl.safety.RedirectGuardMiddleware": 650,
     # Replaces the stock robots.txt middleware at the same place in the chain.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "scraper.middlewares.RobotsGuardMiddleware": 100,
+    "scraper.crawl.middlewares.RobotsGuardMiddleware": 100,
     # Replaces the stock retry middleware: the same, plus Retry-After.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "scraper.middlewares.RetryAfterMiddleware": 550,
+    "scraper.crawl.middlewares.RetryAfterMiddleware": 550,
     # Last before the download: per-host concurrency that holds with DOWNLOAD_DELAY = 0.
-    "scraper.middlewares.HostConcurrencyMiddleware": 950,
+    "scraper.crawl.middlewares.HostConcurrencyMiddleware": 950,
 }
-ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
+ITEM_PIPELINES = {"scraper.crawl.pipeline.ArchivePipeline": 300}
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

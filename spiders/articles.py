@@ -28,16 +28,21 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from scraper import discover
+from scraper.crawl import discover
+from scraper.crawl.freshness import feed_dates, sitemap_dates
+from scraper.crawl.middlewares import FORBIDDEN, describe, retry_after_seconds
+from scraper.crawl.safety import SKIP_PREFIXES, VERIFY_META
+from scraper.crawl.sources import Source, load_sources, resolve_sources
 from scraper.errors import ConfigError
-from scraper.freshness import feed_dates, sitemap_dates
-from scraper.items import FetchItem, PageItem
-from scraper.middlewares import FORBIDDEN, describe, retry_after_seconds
-from scraper.records import DueArticle
-from scraper.safety import SKIP_PREFIXES, VERIFY_META
-from scraper.sources import Source, is_private_host, load_sources, resolve_sources
+from scraper.model import DueArticle, FetchItem, PageItem
 from scraper.store import Archive
 from scraper.timeutil import iso, utcnow
+from scraper.urls import (
+    canonicalize_url,
+    is_private_host,
+    looks_like_article_url,
+    may_be_article_url,
+)
 
 # Statuses an article request hands to parse_article. Not handle_httpstatus_all: that
 # would also stop RedirectMiddleware, and a moved article must be followed.
@@ -147,8 +152,8 @@ class ArticlesSpider(Spider):
         STET_MAX_NEW_ARTICLES per source and pass. A feed's entries (listed) need only
         not look like something else; links on a page need a story's URL shape."""
         known = self.known[source.name]
-        shape = discover.may_be_article_url if listed else discover.looks_like_article_url
-        for url in map(discover.canonicalize_url, urls):
+        shape = may_be_article_url if listed else looks_like_article_url
+        for url in map(canonicalize_url, urls):
             if url in known or not self.may_fetch(source, url):
                 continue
             if not shape(url, source.article_pattern):
@@ -167,7 +172,7 @@ class ArticlesSpider(Spider):
         re-checked now, whatever their schedule says."""
         checks = self.last_checks.get(source.name, {})
         for url, updated in dates.items():
-            known = checks.get(discover.canonicalize_url(url))
+            known = checks.get(canonicalize_url(url))
             if known is None or not known.last_checked or updated <= known.last_checked:
                 continue
             if known.url in self.rechecked[source.name]:
@@ -265,7 +270,7 @@ class ArticlesSpider(Spider):
 
     def page_item(self, source: Source, response: Response) -> PageItem:
         asked = requested_url(response.request, response.url)
-        final = discover.canonicalize_url(response.url)
+        final = canonicalize_url(response.url)
         canonical = discover.canonical_link(response.body, final)
         url = canonical if trust_canonical(canonical, final, source.article_pattern) else final
         content_type = header(response, "Content-Type")
@@ -350,5 +355,5 @@ def trust_canonical(canonical: str, final: str, pattern: str) -> bool:
     that the fetched URL passes (sites that point every page at one URL)."""
     if not canonical or urlsplit(canonical).path in ("", "/"):
         return False
-    return (discover.looks_like_article_url(canonical, pattern)
-            or not discover.looks_like_article_url(final, pattern))
+    return (looks_like_article_url(canonical, pattern)
+            or not looks_like_article_url(final, pattern))

@@ -28,10 +28,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scraper.clean import CleanPage
-from scraper.items import PageItem
-from scraper.migrations import migrate
+from scraper.model import CleanPage
+from scraper.model import PageItem
 from scraper.store import Archive
+from scraper.store.migrations import migrate
 from scraper.timeutil import iso, parse_iso
 
 NOW = parse_iso("2026-11-28T12:00:00Z")

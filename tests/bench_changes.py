@@ -251,7 +251,7 @@ def main() -> None:
 
 def reextract_archive(db: Path) -> str:
     """Re-run the cleaner over every kept page: its rate, and that no edit appears."""
-    from scraper.reextract import reextract
+    from scraper.crawl.reextract import reextract
     from scraper.store import Archive
 
     archive = Archive(db)

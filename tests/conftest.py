@@ -226,7 +226,7 @@ def crawl(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run one real ``scrapy crawl articles`` pass in a subprocess, from the repo root.
 
     ``crawl(sources, db, everything=False, settings={...})``: sources are
-    ``scraper.sources.Source`` objects (``source_for_url(site.url("/"))`` for an ad-hoc
+    ``scraper.crawl.sources.Source`` objects (``source_for_url(site.url("/"))`` for an ad-hoc
     one); settings are extra ``-s NAME=VALUE`` overrides on top of ``FAST``. Returns
     the CompletedProcess (stderr has the Scrapy log).
     """

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper.clean import CleanPage
+from scraper.model import CleanPage
 from scraper.cli import cli
-from scraper.items import PageItem
+from scraper.model import PageItem
 from scraper.store import Archive
 
 URL = "https://news.example/2026/11/harbour-fire"

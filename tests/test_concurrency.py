@@ -21,8 +21,8 @@ from archive_checks import FAST, NewsSite, archived_edits, start_stet, stet
 from sqlite_utils import Database
 
 from conftest import ROOT, Site, serve_site
-from scraper.migrations import migrations
 from scraper.review.serve import build_datasette
+from scraper.store.migrations import migrations
 
 ARTICLES = 20
 

@@ -64,7 +64,7 @@ def kinds(diff: VersionDiff) -> list[str]:
 
 def test_public_names_import_from_diff_whichever_module_loads_first() -> None:
     code = (
-        "import scraper.labels, scraper.render\n"
+        "import scraper.diff.labels, scraper.diff.render\n"
         "from scraper.diff import LABELS, DiffSummary, summarize, render_text, diff_to_json\n"
         "print(len(LABELS))"
     )
@@ -246,7 +246,7 @@ sentences = st.lists(st.sampled_from(["Kyiv said.", "12 drones!", "“We won.”
 
 @given(sentences.map(" ".join), sentences.map(" ".join))
 def test_long_texts_aligned_by_sentence_rebuild_both_texts(old: str, new: str) -> None:
-    with mock.patch("scraper.diff.LONG_TEXT", 10):
+    with mock.patch("scraper.diff.align.LONG_TEXT", 10):
         ops = diff_words(old, new)
     assert "".join(w.text for w in ops if w.op != "insert") == old
     assert "".join(w.text for w in ops if w.op != "delete") == new

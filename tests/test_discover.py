@@ -1,4 +1,4 @@
-"""scraper.discover: pure functions on saved feeds, sitemaps, robots.txt and pages."""
+"""scraper.crawl.discover: pure functions on saved feeds, sitemaps, robots.txt and pages."""
 
 from __future__ import annotations
 
@@ -11,21 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.discover import (
+from scraper.crawl.discover import (
     Sitemap,
     canonical_link,
-    canonicalize_url,
     classify_page,
     find_feeds,
     find_links,
-    looks_like_article_url,
     page_is_article,
     parse_feed,
     parse_robots_sitemaps,
     parse_sitemap,
-    same_site,
     sniff_document,
 )
+from scraper.urls import canonicalize_url, looks_like_article_url, same_site
 
 SITES = Path(__file__).parent / "sites" / "discover"
 BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "article-extraction"
@@ -350,7 +348,7 @@ def test_parsers_never_raise(body: bytes) -> None:
 def test_canonical_urls_are_escaped_as_scrapy_requests_them() -> None:
     from scrapy import Request
 
-    from scraper.discover import canonicalize_url
+    from scraper.urls import canonicalize_url
 
     for raw in ("http://news.example/x y", "http://news.example/Ärger?b=1", "http://news.example/%7Ea"):
         assert canonicalize_url(raw) == canonicalize_url(Request(raw).url)
@@ -369,7 +367,7 @@ def test_canonical_urls_are_escaped_as_scrapy_requests_them() -> None:
     ("ftp://ex.com/news/bridge-closes", False),
 ])
 def test_feed_entries_need_only_not_look_like_something_else(url: str, expected: bool) -> None:
-    from scraper.discover import may_be_article_url
+    from scraper.urls import may_be_article_url
 
     assert may_be_article_url(url) is expected
 
@@ -380,7 +378,7 @@ def test_three_word_slugs_are_stories_on_a_page() -> None:
 
 
 def test_headline_links_are_teasers_outside_navigation() -> None:
-    from scraper.discover import headline_links
+    from scraper.crawl.discover import headline_links
 
     page = """<html><body>
       <nav><a href="/world">World news from every continent and region</a></nav>

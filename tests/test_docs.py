@@ -42,7 +42,7 @@ def test_readme_first_screen_has_the_two_commands() -> None:
 
 
 def test_readme_sources_example_is_a_valid_sources_file(tmp_path: Path) -> None:
-    from scraper.sources import load_sources
+    from scraper.crawl.sources import load_sources
 
     example = README.split("```toml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "sources.toml"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Site
-from scraper.freshness import feed_dates, parse_date, sitemap_dates
+from scraper.crawl.freshness import feed_dates, parse_date, sitemap_dates
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 PATH = "/news/2026/11/30/quay-wall-repairs-begin-after-storms"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import unguarded
 from scraper.clean import clean_page
-from scraper.discover import (
+from scraper.crawl.discover import (
     find_feeds,
     find_links,
     headline_links,

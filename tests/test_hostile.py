@@ -46,7 +46,7 @@ from hostile_server import (
 )
 
 from conftest import FAST, ROOT
-from scraper.sources import Source, source_for_url
+from scraper.crawl.sources import Source, source_for_url
 
 UA_HEADLINE = "Київ відновлює енергосистему після нічної атаки"
 UA_PARAGRAPHS = [

@@ -1,4 +1,4 @@
-"""Edit labels and counts of scraper.labels, on a realistic local news story."""
+"""Edit labels and counts of scraper.diff.labels, on a realistic local news story."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from scraper import __version__
-from scraper.middlewares import retry_after_seconds
-from scraper.sources import source_for_url
+from scraper.crawl.middlewares import retry_after_seconds
+from scraper.crawl.sources import source_for_url
 
 Crawl = Callable[..., Any]
 STORY = """<html><head><meta property="og:type" content="article"><title>{0}</title></head>

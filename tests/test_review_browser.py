@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.clean import CleanPage
-from scraper.items import PageItem
+from scraper.model import CleanPage
+from scraper.model import PageItem
 from scraper.store import Archive
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -12,9 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from conftest import ROOT, Site
-from scraper.crawl import PassResult
-from scraper.scheduler import Watcher
-from scraper.sources import source_for_url
+from scraper.crawl.runner import PassResult
+from scraper.crawl.scheduler import Watcher
+from scraper.crawl.sources import source_for_url
 
 ARTICLE = ("<html><head><meta property='og:type' content='article'></head><body><article>"
            "<h1>Quay wall repairs begin</h1>" + "<p>Engineers began repairing the quay wall on "

@@ -24,8 +24,9 @@ from hostile_server import HostileServer, answer, redirect
 from test_hostile import english, last_fetch, path, query, run_crawl
 
 from conftest import Site, serve_site
-from scraper.safety import BlockedAddress, GuardedResolver, blocked_reason, forbidden_address
-from scraper.sources import Source, source_for_url
+from scraper.crawl.safety import BlockedAddress, GuardedResolver, blocked_reason
+from scraper.crawl.sources import Source, source_for_url
+from scraper.urls import forbidden_address
 
 GUARD = {"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "0"}
 
@@ -105,7 +106,8 @@ def test_local_source_reaches_its_host_under_any_loopback_name(tmp_path: Path) -
 
 
 def test_loopback_names() -> None:
-    from scraper.safety import is_loopback, may_reach
+    from scraper.crawl.safety import may_reach
+    from scraper.urls import is_loopback
 
     assert all(is_loopback(h) for h in ("localhost", "a.localhost", "127.0.0.1", "127.9.9.9",
                                         "::1", "[::1]", "::ffff:127.0.0.1"))

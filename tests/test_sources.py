@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from scraper.crawl.sources import load_sources, resolve_sources, source_for_url
 from scraper.durations import format_duration, parse_duration
 from scraper.errors import ConfigError
-from scraper.revisit import DEFAULT_POLICY
-from scraper.sources import load_sources, resolve_sources, source_for_url
+from scraper.store.revisit import DEFAULT_POLICY
 
 GOOD = """
 [[source]]
@@ -96,7 +96,7 @@ def test_local_addresses_are_allowed_only_when_given_as_the_start_url() -> None:
 
 
 def test_source_survives_the_trip_to_the_crawl_process(tmp_path: Path) -> None:
-    from scraper.sources import Source
+    from scraper.crawl.sources import Source
 
     courier = load_sources(write(tmp_path, GOOD))[0]
     assert Source.from_plan(courier.to_plan()) == courier

@@ -16,9 +16,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from scraper.items import FetchItem, PageItem
-from scraper.middlewares import FORBIDDEN
-from scraper.sources import Source, source_for_url
+from scraper.crawl.middlewares import FORBIDDEN
+from scraper.crawl.sources import Source, source_for_url
+from scraper.model import FetchItem, PageItem
 from spiders.articles import ArticlesSpider
 
 SITES = Path(__file__).parent / "sites" / "discover"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scraper.clean import CleanPage, clean_page
-from scraper.items import FetchItem, PageItem
+from scraper.model import FetchItem, PageItem
 from scraper.store import Archive
 from scraper.timeutil import parse_iso
 
@@ -191,7 +191,7 @@ def test_real_pages_with_the_same_text_and_new_markup_make_no_version(archive: A
 
 
 def test_reextract_rewrites_alike_and_merges_false_versions(archive: Archive) -> None:
-    from scraper.reextract import reextract
+    from scraper.crawl.reextract import reextract
 
     def html(paragraphs: list[str], views: int) -> bytes:
         text = "".join(f"<p>{p}</p>" for p in paragraphs)

@@ -14,7 +14,8 @@ from typing import Any
 from datasette.utils.asgi import NotFound, Request, Response
 from markupsafe import Markup
 
-from scraper.diff import Text, diff_versions, render_html
+from scraper.diff import diff_versions, render_html
+from scraper.model import Text
 
 STYLESHEET = Path(__file__).with_name("static") / "review.css"
 PLUGIN_NAME = "stet_review"

@@ -15,7 +15,8 @@ from datasette import hookimpl
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
 
-from scraper.diff import Text, diff_versions, render_html
+from scraper.diff import diff_versions, render_html
+from scraper.model import Text
 from scraper.review import pages
 
 TEMPLATES = Path(__file__).with_name("templates")

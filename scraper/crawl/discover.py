@@ -9,47 +9,20 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import lxml.html
-import tldextract
 from lxml import etree
-from w3lib.url import safe_url_string
 
-from scraper.xmlutil import GZIP_MAGIC, children, gunzip, local_name, text_of, xml_root
+from scraper.crawl.xmlutil import GZIP_MAGIC, children, gunzip, local_name, text_of, xml_root
+from scraper.urls import (
+    SLUG_WORD,
+    absolute_url,
+    same_site,
+)
 
-# Query parameters that only say where a click came from; removed from every URL.
-TRACKING_PARAMS = frozenset(
-    "fbclid gclid gclsrc dclid msclkid yclid twclid ttclid li_fat_id mc_cid mc_eid ocid cmpid cmp"
-    " _ga _gl igshid igsh ref ref_src ref_url smid smtyp xtor ito ns_mchannel ns_source"
-    " ns_campaign ns_linkname ns_fee _hsenc _hsmi mkt_tok mbid s_cid wt_mc wt.mc_id spm"
-    " share_source sr_share taid srcref".split())
-TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_", "__twitter")
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-# Path segments of pages that list or describe, never a story.
-NON_ARTICLE_SEGMENTS = frozenset(
-    "tag tags topic topics author authors category categories about about-us contact contact-us"
-    " privacy privacy-policy terms terms-of-use terms-of-service search login logout signin"
-    " sign-in register signup subscribe subscription subscriptions newsletter newsletters"
-    " account page feed feeds rss atom wp-admin wp-login.php cdn-cgi cart shop jobs careers"
-    " advertise cookies cookie-policy sitemap profile user users section sections gallery"
-    " galleries video videos podcast podcasts live-tv".split())
-MEDIA_EXTENSIONS = frozenset(
-    "jpg jpeg png gif webp svg ico bmp tif tiff avif mp3 mp4 m4a ogg wav webm mov avi pdf zip"
-    " gz rar 7z doc docx xls xlsx ppt pptx css js json xml rss atom txt csv woff woff2 ttf eot"
-    " exe dmg apk".split())
-STORY_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "asp", "aspx"})
-INDEX_NAMES = frozenset({"index", "default", "home", "main"})
-STORY_SEGMENTS = frozenset({"article", "articles", "story", "stories", "post", "posts"})
-DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|$|-)")
-SLUG_WORD = re.compile(r"[^\W_]+")
-MIN_SLUG_WORDS = 3
 HEADLINE_MIN_WORDS = 5  # a link with this many words of text is a story's teaser
-NUMERIC_ID = re.compile(r"(^|[^0-9])\d{5,}([^0-9]|$)")
-ID_QUERY_KEYS = frozenset({"p", "id", "article", "articleid", "story", "storyid", "newsid", "aid"})
 
 # schema.org types (JSON-LD @type) of story pages, and of pages that are not stories.
 ARTICLE_TYPES = frozenset({
@@ -78,140 +51,8 @@ class PageKind:
     evidence: str = ""
 
 
-def is_tracking_param(pair: str) -> bool:
-    """Whether a query's name=value pair only says where a click came from."""
-    name = unquote_plus(pair.partition("=")[0]).lower()
-    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
-
-
-def canonicalize_url(url: str) -> str:
-    """The URL without tracking parameters or fragment, scheme and host lower-cased,
-    default port dropped; other query parameters keep their order. Unparseable -> as is."""
-    url = url.strip()
-    try:
-        # Escaped as Scrapy escapes the URL it requests, so the two always match.
-        parts = urlsplit(safe_url_string(url))
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    if parts.username or parts.password:
-        netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
-    query = "&".join(p for p in parts.query.split("&") if p.strip() and not is_tracking_param(p))
-    path = parts.path.rstrip() or ("/" if netloc else "")  # "/x #top" -> "/x"
-    return urlunsplit((scheme, netloc, path, query, "")).strip()
-
-
-@lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:  # the bundled suffix list: never fetched
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-@lru_cache(maxsize=4096)
-def site_of(host: str) -> str:
-    """The registrable domain of a host (news.example.co.uk -> example.co.uk); IPs as is."""
-    host = host.lower().rstrip(".")
-    found = _extractor()(host)
-    if found.top_domain_under_public_suffix or found.suffix or not re.search("[a-z]", host):
-        return found.top_domain_under_public_suffix or host  # an IP address stays itself
-    return ".".join(host.split(".")[-2:])  # a TLD not in the list (.example, .internal)
-
-
-def same_site(url: str, other: str) -> bool:
-    """Both http(s) URLs on the same registrable domain."""
-    try:
-        a, b = urlsplit(url), urlsplit(other)
-    except ValueError:
-        return False
-    if a.scheme not in DEFAULT_PORTS or b.scheme not in DEFAULT_PORTS:
-        return False
-    return bool(a.hostname and b.hostname and site_of(a.hostname) == site_of(b.hostname))
-
-
-def absolute_url(href: str, base_url: str) -> str:
-    """href resolved against base_url and canonicalized; "" unless it is http(s)."""
-    try:
-        url = urljoin(base_url, href.strip())
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return ""
-    return canonicalize_url(url) if scheme in DEFAULT_PORTS else ""
-
-
 def _unique(urls: list[str]) -> list[str]:
     return list(dict.fromkeys(filter(None, urls)))
-
-
-def looks_like_article_url(url: str, pattern: str = "") -> bool:
-    """Whether a URL's shape is a story's: the source's article_pattern when given,
-    else dated paths, long slugs, numeric ids and .html pages, minus listing pages."""
-    if pattern:
-        return re.search(pattern, url) is not None
-    found = _candidate(url)
-    if found is None:
-        return False
-    query, segments = found
-    return _story_path(segments) or _has_id_query(query)
-
-
-def may_be_article_url(url: str, pattern: str = "") -> bool:
-    """Looser, for URLs a feed lists (feeds list stories): anything but the home page,
-    listing and service pages and media files; the source's article_pattern when given."""
-    if pattern:
-        return re.search(pattern, url) is not None
-    found = _candidate(url)
-    if found is None:
-        return False
-    query, segments = found
-    names = [s.rpartition(".")[0] if _extension(s) else s for s in segments]
-    if not names or names[-1] in INDEX_NAMES and len(names) == 1:
-        return _has_id_query(query)
-    return True
-
-
-def _candidate(url: str) -> tuple[str, list[str]] | None:
-    """The query and lower-cased path segments of an http(s) URL that is not a listing,
-    service or media page; None otherwise."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    segments = [s for s in parts.path.lower().split("/") if s]
-    if parts.scheme.lower() not in DEFAULT_PORTS or NON_ARTICLE_SEGMENTS.intersection(segments):
-        return None
-    if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
-        return None
-    return parts.query, segments
-
-
-def _extension(segment: str) -> str:
-    return segment.rpartition(".")[2] if "." in segment else ""
-
-
-def _story_path(segments: list[str]) -> bool:
-    """Dated, long-slugged, numbered, /article/-ed or .html paths; an index page
-    (/2025/09/05/story/index.html) stands for its folder."""
-    story_page = bool(segments) and _extension(segments[-1]) in STORY_EXTENSIONS
-    names = [s.rpartition(".")[0] if _extension(s) in STORY_EXTENSIONS else s for s in segments]
-    if names and names[-1] in INDEX_NAMES:
-        names, story_page = names[:-1], False
-    if not names:
-        return False
-    stem, path = names[-1], "/" + "/".join(names)
-    return ((DATED_PATH.search(path + "/") is not None and not stem.isdigit())
-            or any(len(SLUG_WORD.findall(name.replace("_", "-"))) >= MIN_SLUG_WORDS
-                   for name in names[-2:])  # msn.com: /a-long-story-slug/ar-BBWXwNX
-            or NUMERIC_ID.search(stem) is not None
-            or story_page
-            or any(name in STORY_SEGMENTS for name in names[:-1]))
-
-
-def _has_id_query(query: str) -> bool:
-    return any(k.lower() in ID_QUERY_KEYS and v.isdigit() for k, v in parse_qsl(query))
 
 
 def sniff_document(body: bytes, content_type: str, url: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from scraper.diff import Text, diff_to_json, diff_versions, render_html, render_text, summarize
+from scraper.diff import diff_to_json, diff_versions, render_html, render_text, summarize
 from scraper.durations import parse_duration
 from scraper.errors import ConfigError, StetError
-from scraper.records import Article, Change, Version
+from scraper.model import Article, Change, Text, Version
 from scraper.store import Archive
 from scraper.timeutil import iso, parse_iso, utcnow
 

@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from scraper import cleanrules as rules
-from scraper.cleanbyline import element_byline, labelled_byline
+from scraper.clean import rules as rules
+from scraper.clean.byline import element_byline, labelled_byline
 
 SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w+")

@@ -6,11 +6,10 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from scraper.clean import CleanPage
-from scraper.diff import Text, summarize
-from scraper.normalize import text_hash, word_count
-from scraper.records import Version
-from scraper.revisit import RevisitPolicy
+from scraper.diff import summarize
+from scraper.model import CleanPage, Text, Version
+from scraper.store.normalize import text_hash, word_count
+from scraper.store.revisit import RevisitPolicy
 from scraper.timeutil import iso, parse_iso
 
 COLLAPSE_MIN_WORDS = 60  # a body this long that loses more than half at once is suspect

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import lxml.html
 
-from scraper import cleanrules as rules
-from scraper.cleanmeta import WORD_RE, Meta, ld_str, squash
+from scraper.clean import rules as rules
+from scraper.clean.meta import WORD_RE, Meta, ld_str, squash
 
 
 def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:

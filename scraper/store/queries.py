@@ -10,17 +10,15 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from scraper.discover import canonicalize_url
-from scraper.records import (
+from scraper.model import (
     Article,
     Change,
     DueArticle,
     Version,
-    article_from_row,
-    change_from_row,
-    version_from_row,
 )
+from scraper.store.rows import article_from_row, change_from_row, version_from_row
 from scraper.timeutil import iso
+from scraper.urls import canonicalize_url
 
 
 class ArchiveQueries:

@@ -15,9 +15,9 @@ from types import FrameType
 
 import schedule
 
-from scraper.crawl import CrawlRunner
+from scraper.crawl.runner import CrawlRunner
+from scraper.crawl.sources import Source
 from scraper.errors import StetError
-from scraper.sources import Source
 
 logger = logging.getLogger(__name__)
 

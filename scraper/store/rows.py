@@ -1,70 +1,11 @@
-"""The archive's rows as frozen dataclasses: what store.py returns to readers."""
+"""Rows of the archive's tables -> the records of ``scraper.model``."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from scraper.diff import Text
-
-
-@dataclass(frozen=True)
-class DueArticle:
-    url: str
-    etag: str
-    last_modified: str
-    last_checked: str = ""
-
-
-@dataclass(frozen=True)
-class Article:
-    id: int
-    url: str
-    source: str
-    first_seen: str
-    last_checked: str
-    last_changed: str
-    next_check: str | None
-    state: str
-    current_version: int | None
-
-
-@dataclass(frozen=True)
-class Version:
-    id: int
-    article_id: int
-    version: int
-    fetched_at: str
-    headline: str
-    byline: str
-    body: str
-    modified: str
-    labels: tuple[str, ...]
-    quarantined: bool
-    health: str
-    diff_from: int | None
-    raw_hash: str = ""
-    merged_into: int | None = None
-
-    def text(self) -> Text:
-        return Text(headline=self.headline, byline=self.byline, body=self.body,
-                    modified=self.modified or "")
-
-
-@dataclass(frozen=True)
-class Change:
-    article_id: int
-    url: str
-    source: str
-    version: int
-    diff_from: int | None
-    fetched_at: str
-    headline: str
-    labels: tuple[str, ...]
-    words_added: int
-    words_removed: int
-    quarantined: bool
+from scraper.model import Article, Change, Version
 
 
 def article_from_row(data: dict[str, Any]) -> Article:

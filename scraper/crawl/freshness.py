@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from scraper.discover import entry_link
+from scraper.crawl.discover import entry_link
+from scraper.crawl.xmlutil import children, gunzip, local_name, text_of, xml_root
 from scraper.timeutil import iso
-from scraper.xmlutil import children, gunzip, local_name, text_of, xml_root
 
 FEED_DATES = ("updated", "modified", "date", "published", "pubdate")  # local names, lower case
 SITEMAP_DATES = ("lastmod", "publication_date")

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from scraper.errors import ArchiveError
-from scraper.migrations import migrate, migrations
+from scraper.store.migrations import migrate, migrations
 
 BUSY_TIMEOUT_MS = 60_000
 

@@ -18,8 +18,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.crawl.sources import Source
 from scraper.errors import ArchiveError
-from scraper.sources import Source
 from scraper.store import Archive
 from scraper.timeutil import iso, utcnow
 

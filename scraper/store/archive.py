@@ -17,18 +17,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scraper.archivefile import BUSY_TIMEOUT_MS, open_database, write_transaction
-from scraper.clean import CLEANER_VERSION, CleanPage
-from scraper.items import FetchItem, PageItem
-from scraper.normalize import text_hash
-from scraper.records import (
-    Article,
-    Version,
-)
-from scraper.revisit import DEFAULT_POLICY, RevisitPolicy
-from scraper.storequery import ArchiveQueries
-from scraper.timeutil import iso, normalize_iso, utcnow
-from scraper.versioning import (
+from scraper.clean import CLEANER_VERSION
+from scraper.model import Article, CleanPage, FetchItem, PageItem, Version
+from scraper.store.file import BUSY_TIMEOUT_MS, open_database, write_transaction
+from scraper.store.normalize import text_hash
+from scraper.store.queries import ArchiveQueries
+from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy
+from scraper.store.versioning import (
     hash_of,
     health_error,
     health_of,
@@ -37,6 +32,7 @@ from scraper.versioning import (
     rewrite_texts,
     summary_fields,
 )
+from scraper.timeutil import iso, normalize_iso, utcnow
 
 __all__ = ["BUSY_TIMEOUT_MS", "Archive", "open_database"]
 

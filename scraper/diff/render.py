@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scraper.diff import ParagraphOp, VersionDiff, WordOp
+from scraper.diff.align import ParagraphOp, VersionDiff, WordOp
 
 CONTEXT = 1  # unchanged paragraphs shown around each change
 MIN_WIDTH = 20

@@ -9,11 +9,11 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
-from scraper.clean import CleanPage, Selectors, clean_page
+from scraper.clean import clean_page
 from scraper.errors import ArchiveError
-from scraper.items import FetchItem, PageItem
-from scraper.revisit import DEFAULT_POLICY, RevisitPolicy
+from scraper.model import CleanPage, FetchItem, PageItem, Selectors
 from scraper.store import Archive
+from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,10 @@ import lxml.html
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
-from scraper import cleanrules as rules
-from scraper.cleanbyline import drop_author_tail, is_byline_line, take_byline, unbreak
-from scraper.cleanmeta import (
+from scraper.clean import rules as rules
+from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
+from scraper.clean.encoding import decode_html
+from scraper.clean.meta import (
     WORD_RE,
     Meta,
     find_blocked,
@@ -35,8 +36,8 @@ from scraper.cleanmeta import (
     squash,
     time_attr,
 )
-from scraper.cleanscore import locate
-from scraper.encoding import decode_html
+from scraper.clean.score import locate
+from scraper.model import CleanPage, Selectors
 
 CLEANER_VERSION = "4"
 logger = logging.getLogger(__name__)
@@ -51,32 +52,11 @@ INLINE = frozenset({"a", "span", "font", "i", "b", "em", "strong", "center", "sm
 
 
 @dataclass(frozen=True)
-class Selectors:
-    """Per-source CSS overrides from the sources file."""
-
-    headline: str | None = None
-    body: str | None = None
-    remove: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Body:
     """The container's text, and the "By NAME" line found right after the headline."""
 
     text: str = ""
     byline: str = ""
-
-
-@dataclass(frozen=True)
-class CleanPage:
-    headline: str = ""
-    byline: str = ""
-    body: str = ""
-    published: str = ""
-    modified: str = ""
-    canonical_url: str = ""
-    language: str = ""
-    blocked: str = ""
 
 
 def clean_page(

@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from scraper.diff import (
-    Text,
+from scraper.diff.align import (
     VersionDiff,
     WordOp,
     diff_versions,
@@ -21,6 +20,7 @@ from scraper.diff import (
     old_side,
     words_of,
 )
+from scraper.model import Text
 
 # Every label a version can carry.  "flip-flop" (a text returning to an earlier
 # state) needs the whole history, so the store decides it, not summarize().

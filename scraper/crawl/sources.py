@@ -19,7 +19,6 @@ A TOML file (``sources.toml`` by default) with one ``[[source]]`` table per site
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -30,7 +29,8 @@ from urllib.parse import urlsplit
 
 from scraper.durations import parse_duration
 from scraper.errors import ConfigError
-from scraper.revisit import DEFAULT_POLICY, RevisitPolicy, parse_policy
+from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy, parse_policy
+from scraper.urls import is_private_host
 
 DEFAULT_INTERVAL = timedelta(hours=1)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -77,17 +77,6 @@ def check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"bad URL {url!r}: give an absolute http:// or https:// URL")
     return url.strip()
-
-
-def is_private_host(host: str) -> bool:
-    """True for loopback, private, link-local and other non-public literal addresses."""
-    if host in ("localhost",) or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return not address.is_global
 
 
 def source_for_url(url: str) -> Source:

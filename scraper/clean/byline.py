@@ -12,7 +12,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from scraper import cleanrules as rules
+from scraper.clean import rules as rules
 
 BREAK = rules.BREAK
 SPACE_RE = re.compile(r"\s+")

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scraper.clean import CLEANER_VERSION, CleanPage, Selectors, clean_page
+from scraper.clean import CLEANER_VERSION, clean_page
+from scraper.model import CleanPage, Selectors
 from scraper.store import Archive
 
 logger = logging.getLogger(__name__)

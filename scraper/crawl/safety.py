@@ -28,7 +28,6 @@ is fetched through a separate, unverified connection pool.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
@@ -52,7 +51,7 @@ from twisted.internet.ssl import (
 from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
-from scraper.discover import same_site
+from scraper.urls import forbidden_address, is_address, is_loopback, same_site
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -70,17 +69,6 @@ REDIRECTS = (301, 302, 303, 307, 308)
 VERIFY_META = "stet_verify_tls"
 
 
-def forbidden_address(address: str) -> bool:
-    """True for any address that is not a public unicast one (IPv4-mapped IPv6 unwrapped)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%")[0].strip("[]"))
-    except ValueError:
-        return True  # not an address at all: nothing to connect to safely
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
 def blocked_reason(addresses: Iterable[str]) -> str | None:
     """"blocked: private address X" for the first forbidden address, else None.
 
@@ -92,14 +80,6 @@ def blocked_reason(addresses: Iterable[str]) -> str | None:
     return None
 
 
-def is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
 def exempt_hosts(spider: Any, source_name: str | None = None) -> frozenset[str]:
     """Hosts of the start URLs of the sources that allow private addresses (of one source
     when named); the spider keeps its sources in ``spider.sources``."""
@@ -108,19 +88,6 @@ def exempt_hosts(spider: Any, source_name: str | None = None) -> frozenset[str]:
         [] if source_name else list(sources.values()))
     return frozenset((urlsplit(url).hostname or "").lower() for source in chosen
                      if source.allow_private for url in source.urls)
-
-
-def is_loopback(host: str) -> bool:
-    """localhost, *.localhost, 127.0.0.0/8 or ::1 (also as IPv4 inside IPv6)."""
-    host = host.lower().rstrip(".").strip("[]")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
 def may_reach(host: str, exempt: frozenset[str]) -> bool:

@@ -35,7 +35,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
-from scraper.safety import tls_failure
+from scraper.crawl.safety import tls_failure
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -102,7 +102,7 @@ class RobotsGuardMiddleware:
     async def rules_for(self, scheme: str, netloc: str,
                         meta: dict[str, Any] | None = None) -> RobotsRules:
         """The host's rules, fetching robots.txt once; later callers wait for that fetch.
-        The fetch carries the first asker's source (for scraper.safety's checks)."""
+        The fetch carries the first asker's source (for scraper.crawl.safety's checks)."""
         known = self._rules.get(netloc)
         if isinstance(known, RobotsRules):
             return known

@@ -6,9 +6,8 @@ paragraphs are diffed word by word.  Each difflib run therefore sees one
 paragraph's worth of tokens, which keeps the quadratic worst case of
 SequenceMatcher small; see tests/bench_diff.py for the numbers.
 
-Labels live in scraper/labels.py, and text, HTML and JSON output in
-scraper/render.py; their public names are re-exported here so callers need
-only ``scraper.diff``.
+Labels live in ``labels.py`` and text, HTML and JSON output in ``render.py``;
+``scraper.diff`` re-exports the public names of all three.
 """
 
 from __future__ import annotations
@@ -18,28 +17,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # re-exported lazily below, because those modules import this one
-    from scraper.labels import LABELS, DiffSummary, summarize
-    from scraper.render import diff_from_json, diff_to_json, render_html, render_text
-
-__all__ = [
-    "LABELS",
-    "DiffSummary",
-    "ParagraphOp",
-    "Text",
-    "VersionDiff",
-    "WordOp",
-    "diff_from_json",
-    "diff_to_json",
-    "diff_versions",
-    "render_html",
-    "render_text",
-    "split_paragraphs",
-    "summarize",
-    "tokenize",
-]
+from scraper.model import Text
 
 PARAGRAPH_SEPARATOR = "\n\n"
 WORD_OPS = ("equal", "insert", "delete")
@@ -56,16 +35,6 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # Texts longer than this (in characters) are aligned by sentence first.
 LONG_TEXT = 4000
 _SENTENCE = re.compile(r".+?(?:[.!?…]+[\"”’»)]*(?:\s+|\Z)|\Z)", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Text:
-    """One version's text as stored."""
-
-    headline: str
-    byline: str
-    body: str  # paragraphs separated by "\n\n"
-    modified: str = ""  # the page's own modified time, "" if unknown
 
 
 @dataclass(frozen=True)
@@ -378,16 +347,3 @@ def _next_anchors(old_count: int, new_count: int, pairs: list[_Pair]) -> list[in
 
 def _whole(op: str, text: str) -> tuple[WordOp, ...]:
     return (WordOp(op, text),) if text else ()
-
-
-def __getattr__(name: str) -> Any:
-    """Lazy re-exports (PEP 562): labels.py and render.py import this module."""
-    if name in {"LABELS", "DiffSummary", "summarize"}:
-        from scraper import labels
-
-        return getattr(labels, name)
-    if name in {"diff_from_json", "diff_to_json", "render_html", "render_text"}:
-        from scraper import render
-
-        return getattr(render, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,127 @@
+"""Records that cross jobs: spider items, a cleaned page, stored text and archive rows.
+
+A leaf module: it imports nothing from Stet, and every package may import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DueArticle:
+    url: str
+    etag: str
+    last_modified: str
+    last_checked: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    url: str
+    source: str
+    first_seen: str
+    last_checked: str
+    last_changed: str
+    next_check: str | None
+    state: str
+    current_version: int | None
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    article_id: int
+    version: int
+    fetched_at: str
+    headline: str
+    byline: str
+    body: str
+    modified: str
+    labels: tuple[str, ...]
+    quarantined: bool
+    health: str
+    diff_from: int | None
+    raw_hash: str = ""
+    merged_into: int | None = None
+
+    def text(self) -> Text:
+        return Text(headline=self.headline, byline=self.byline, body=self.body,
+                    modified=self.modified or "")
+
+
+@dataclass(frozen=True)
+class Change:
+    article_id: int
+    url: str
+    source: str
+    version: int
+    diff_from: int | None
+    fetched_at: str
+    headline: str
+    labels: tuple[str, ...]
+    words_added: int
+    words_removed: int
+    quarantined: bool
+
+OUTCOMES = ("new", "changed", "unchanged", "not_modified", "gone", "error", "skipped")
+
+
+@dataclass
+class PageItem:
+    """An article page that answered 200 and is to be cleaned and stored."""
+
+    url: str  # the article URL after redirects and canonicalisation
+    source: str
+    status: int
+    body: bytes
+    fetched_at: str
+    requested_url: str = ""  # the URL asked for, when a redirect moved the article
+    encoding: str | None = None  # charset from the Content-Type header
+    etag: str = ""
+    last_modified: str = ""
+    selectors: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class FetchItem:
+    """A fetch with no page to clean: 304, 404/410, an error, a robots.txt skip."""
+
+    url: str
+    source: str
+    fetched_at: str
+    outcome: str  # one of OUTCOMES
+    status: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """Per-source CSS overrides from the sources file."""
+
+    headline: str | None = None
+    body: str | None = None
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanPage:
+    headline: str = ""
+    byline: str = ""
+    body: str = ""
+    published: str = ""
+    modified: str = ""
+    canonical_url: str = ""
+    language: str = ""
+    blocked: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """One version's text as stored."""
+
+    headline: str
+    byline: str
+    body: str  # paragraphs separated by "\n\n"
+    modified: str = ""  # the page's own modified time, "" if unknown

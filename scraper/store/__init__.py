@@ -1,0 +1,9 @@
+"""The archive: the only package that speaks SQL.
+
+``Archive`` opens (creating or migrating) one SQLite file and is the way every
+other package reads and writes it.
+"""
+
+from scraper.store.archive import Archive
+
+__all__ = ["Archive"]
