@@ -28,8 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scraper.model import CleanPage
-from scraper.model import PageItem
+from scraper.model import CleanPage, PageItem
 from scraper.store import Archive
 from scraper.store.migrations import migrate
 from scraper.timeutil import iso, parse_iso

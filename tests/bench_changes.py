@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 from sites.cms import cms
 
-from conftest import ROOT, Site, _handler
+from support.site import ROOT, Site, _handler
 
 EDIT_RATE = 0.35
 SHOWS_MODIFIED = ("wordpress", "ghost", "readalso")  # Next.js bumps it on every deploy

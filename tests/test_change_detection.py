@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 import pytest
 from sites.cms import cms
 
-from conftest import ROOT, Site
 from scraper.clean import clean_page
+from support.site import ROOT, Site
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 ARTICLES = (  # key, markup, story

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper.model import CleanPage
 from scraper.cli import cli
-from scraper.model import PageItem
+from scraper.model import CleanPage, PageItem
 from scraper.store import Archive
 
 URL = "https://news.example/2026/11/harbour-fire"

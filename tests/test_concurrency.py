@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from archive_checks import FAST, NewsSite, archived_edits, start_stet, stet
 from sqlite_utils import Database
 
-from conftest import ROOT, Site, serve_site
 from scraper.review.serve import build_datasette
 from scraper.store.migrations import migrations
+from support.archive import FAST, NewsSite, archived_edits, start_stet, stet
+from support.site import ROOT, Site, serve_site
 
 ARTICLES = 20
 

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from archive_checks import (
+from support.archive import (
     FAST,
     NewsSite,
     archived_edits,
@@ -25,8 +25,7 @@ from archive_checks import (
     start_stet,
     stet,
 )
-
-from conftest import Site
+from support.site import Site
 
 SEED = 20261128
 ARTICLES = 30

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Site
+from support.site import ROOT, Site
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 FIRE = "/2026/11/28/harbour-fire-burns-for-twelve-hours"

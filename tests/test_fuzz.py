@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import unguarded
 from scraper.clean import clean_page
 from scraper.crawl.discover import (
     find_feeds,
@@ -30,6 +29,7 @@ from scraper.crawl.discover import (
     parse_robots_sitemaps,
     parse_sitemap,
 )
+from support.clean import unguarded
 
 EXAMPLES = int(os.environ.get("STET_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(max_examples=EXAMPLES or 25, deadline=None, derandomize=not EXAMPLES,

@@ -25,8 +25,8 @@ from scraper.crawl.discover import (
 )
 from scraper.urls import canonicalize_url, looks_like_article_url, same_site
 
-SITES = Path(__file__).parent / "sites" / "discover"
-BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "article-extraction"
+SITES = Path(__file__).parent.parent / "sites" / "discover"
+BENCHMARK = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "article-extraction"
 HN = "https://www.harbour-news.example"
 
 

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from archive_checks import FAST, NewsSite, archived_edits, article_path, stet
 
-from conftest import Site
+from support.archive import FAST, NewsSite, archived_edits, article_path, stet
+from support.site import Site
 
 
 def commands(url: str) -> list[list[str]]:

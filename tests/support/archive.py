@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT, Site
+from support.site import ROOT, Site
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 OUTCOMES = {"new", "changed", "unchanged", "not_modified", "gone", "error", "skipped"}

@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_server import (
+
+from scraper.crawl.sources import Source, source_for_url
+from support.hostile import (
     GIB,
     MIB,
     HostileServer,
@@ -44,9 +46,7 @@ from hostile_server import (
     stall_after_headers,
     stream,
 )
-
-from conftest import FAST, ROOT
-from scraper.crawl.sources import Source, source_for_url
+from support.site import FAST, ROOT
 
 UA_HEADLINE = "Київ відновлює енергосистему після нічної атаки"
 UA_PARAGRAPHS = [

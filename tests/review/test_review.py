@@ -14,10 +14,9 @@ import httpx
 import pytest
 from datasette.app import Datasette
 
-from scraper.model import CleanPage
 from scraper.diff.labels import LABELS
 from scraper.errors import ArchiveError
-from scraper.model import FetchItem, PageItem
+from scraper.model import CleanPage, FetchItem, PageItem
 from scraper.review.serve import METADATA_PATH, build_datasette
 from scraper.store import Archive
 from scraper.timeutil import iso, utcnow

@@ -20,13 +20,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from hostile_server import HostileServer, answer, redirect
 from test_hostile import english, last_fetch, path, query, run_crawl
 
-from conftest import Site, serve_site
 from scraper.crawl.safety import BlockedAddress, GuardedResolver, blocked_reason
 from scraper.crawl.sources import Source, source_for_url
 from scraper.urls import forbidden_address
+from support.hostile import HostileServer, answer, redirect
+from support.site import Site, serve_site
 
 GUARD = {"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "0"}
 

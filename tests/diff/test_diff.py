@@ -68,7 +68,7 @@ def test_public_names_import_from_diff_whichever_module_loads_first() -> None:
         "from scraper.diff import LABELS, DiffSummary, summarize, render_text, diff_to_json\n"
         "print(len(LABELS))"
     )
-    root = Path(__file__).parent.parent
+    root = Path(__file__).parents[2]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert (done.returncode, done.stdout, done.stderr) == (0, "11\n", "")
 

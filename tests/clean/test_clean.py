@@ -11,7 +11,7 @@ import pytest
 
 from scraper.clean import CLEANER_VERSION, Selectors, clean_page
 
-SITES = Path(__file__).parent / "sites"
+SITES = Path(__file__).parent.parent / "sites"
 REAL = SITES / "extraction"
 HAND = SITES / "clean"
 

@@ -21,7 +21,7 @@ from scraper.crawl.sources import Source, source_for_url
 from scraper.model import FetchItem, PageItem
 from spiders.articles import ArticlesSpider
 
-SITES = Path(__file__).parent / "sites" / "discover"
+SITES = Path(__file__).parent.parent / "sites" / "discover"
 HN = "https://www.harbour-news.example"
 STORY = f"{HN}/news/2025/09/05/council-votes-to-rebuild-pier"
 ARTICLE_HTML = """<html><head><meta property="og:type" content="article">

@@ -11,10 +11,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import ROOT, Site
 from scraper.crawl.runner import PassResult
 from scraper.crawl.scheduler import Watcher
 from scraper.crawl.sources import source_for_url
+from support.site import ROOT, Site
 
 ARTICLE = ("<html><head><meta property='og:type' content='article'></head><body><article>"
            "<h1>Quay wall repairs begin</h1>" + "<p>Engineers began repairing the quay wall on "

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import unguarded
 from scraper.clean import CleanPage, clean_page
+from support.clean import unguarded
 
-HAND = Path(__file__).parent / "sites" / "clean"
+HAND = Path(__file__).parent.parent / "sites" / "clean"
 SENTENCE = ("The harbor city opened its first fully protected bike lane on Friday, a two-kilometer"
             " stretch of Quay Street separated from traffic by concrete planters.")
 UKRAINIAN = ("Київ запустив першу спільну лінію виробництва дронів у Данії, заявив"

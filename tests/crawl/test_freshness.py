@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Site
 from scraper.crawl.freshness import feed_dates, parse_date, sitemap_dates
+from support.site import ROOT, Site
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 PATH = "/news/2026/11/30/quay-wall-repairs-begin-after-storms"

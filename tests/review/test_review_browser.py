@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper.model import CleanPage
-from scraper.model import PageItem
+from scraper.model import CleanPage, PageItem
 from scraper.store import Archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SERVE = "import sys; from pathlib import Path; from scraper.review.serve import run; " \
         "run(Path(sys.argv[1]), port=int(sys.argv[2]))"
 SCRIPT = "<script>alert(1)</script>"
