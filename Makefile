@@ -27,6 +27,7 @@ chromium:
 	fi
 
 test: $(STAMP) chromium
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # Long fuzzing of clean_page and the feed/sitemap/robots parsers: FUZZ_EXAMPLES new random

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scraper.errors import StetError
+from scraper.store import ArchiveQueries
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 SITE_DIR = DEMO_DIR / "site"
@@ -248,49 +249,30 @@ class ArchiveCounts:
 def read_counts(db: Path) -> ArchiveCounts:
     if not db.exists():
         return ArchiveCounts()
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-        try:
-            row = conn.execute(
-                "select (select count(*) from articles), (select count(*) from versions),"
-                " (select coalesce(max(id), 0) from fetches)"
-            ).fetchone()
-        except sqlite3.OperationalError:  # no tables yet
-            return ArchiveCounts()
-    return ArchiveCounts(*row)
+    with ArchiveQueries.read_only(db) as archive:
+        return ArchiveCounts(*archive.counts()) if archive.is_archive() else ArchiveCounts()
 
 
 def outcomes_since(db: Path, fetch_id: int) -> dict[str, int]:
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-        rows = conn.execute(
-            "select outcome, count(*) from fetches where id > ? group by outcome order by 2 desc",
-            [fetch_id],
-        ).fetchall()
-    return {outcome: n for outcome, n in rows}
+    with ArchiveQueries.read_only(db) as archive:
+        return archive.outcomes_since(fetch_id)
 
 
 def most_edited(db: Path) -> str | None:
     """The URL of the article with the most versions (the first seen, on a tie)."""
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-        row = conn.execute(
-            "select a.url from articles a join versions v on v.article_id = a.id"
-            " group by a.id having count(*) > 1 order by count(*) desc, a.id limit 1"
-        ).fetchone()
-    return None if row is None else str(row[0])
+    with ArchiveQueries.read_only(db) as archive:
+        return archive.most_edited()
 
 
 def is_demo_archive(db: Path) -> bool:
     """True when every article in db comes from a demo site on 127.0.0.1."""
     try:
-        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-            names = {r[0] for r in conn.execute("select name from sqlite_master")}
-            if "articles" not in names:
-                return not names
-            row = conn.execute(
-                "select count(*) from articles where url not like 'http://127.0.0.1:%'"
-            ).fetchone()
+        with ArchiveQueries.read_only(db) as archive:
+            if not archive.is_archive():
+                return not archive.db.table_names()
+            return archive.urls_outside("http://127.0.0.1:") == 0
     except sqlite3.DatabaseError:  # not an SQLite file: not ours to delete
         return False
-    return bool(row[0] == 0)
 
 
 def prepare_archive(db: Path, fresh: bool) -> None:

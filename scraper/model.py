@@ -45,10 +45,22 @@ class Version:
     diff_from: int | None
     raw_hash: str = ""
     merged_into: int | None = None
+    words_added: int | None = None
+    words_removed: int | None = None
 
     def text(self) -> Text:
         return Text(headline=self.headline, byline=self.byline, body=self.body,
                     modified=self.modified or "")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened to an article besides a new version (gone, returned...)."""
+
+    at: str
+    kind: str
+    version: int | None
+    detail: str
 
 
 @dataclass(frozen=True)

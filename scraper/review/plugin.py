@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import datasette.handle_exception
 from datasette import hookimpl
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
@@ -28,6 +29,11 @@ DIFF_COLUMNS = {"headline": "previous_headline", "body": "previous_body"}
 LINK_COLUMN = "review_page"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Datasette 0.65 prints every error page's exception with rich when rich is importable,
+# and rich refuses to print outside an ``except`` block, so each 404 became a 500.
+# Stet's own tools bring rich in; Datasette's plain error pages are kept.
+datasette.handle_exception.rich = None
 
 
 def _hook(function: F) -> F:

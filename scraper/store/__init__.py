@@ -5,5 +5,6 @@ other package reads and writes it.
 """
 
 from scraper.store.archive import Archive
+from scraper.store.queries import ArchiveQueries
 
-__all__ = ["Archive"]
+__all__ = ["Archive", "ArchiveQueries"]

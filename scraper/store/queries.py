@@ -5,8 +5,12 @@ With store.py (which writes), the only modules that hold SQL.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import zlib
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -14,6 +18,7 @@ from scraper.model import (
     Article,
     Change,
     DueArticle,
+    Event,
     Version,
 )
 from scraper.store.rows import article_from_row, change_from_row, version_from_row
@@ -27,8 +32,18 @@ class ArchiveQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @classmethod
+    @contextlib.contextmanager
+    def read_only(cls, path: Path) -> Iterator[ArchiveQueries]:
+        """Queries over an existing file opened read-only: never creates or migrates it."""
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            yield cls(Database(conn))
+
     def close(self) -> None:
         self.db.close()
+
+    def is_archive(self) -> bool:
+        return "articles" in self.db.table_names()
 
     def due_articles(self, source: str, now: datetime, *, everything: bool = False) -> list[
             DueArticle]:
@@ -85,6 +100,38 @@ class ArchiveQueries:
         columns = [d[0] for d in cursor.description]
         return [version_from_row(dict(zip(columns, row, strict=True)))
                 for row in cursor.fetchall()]
+
+    def events(self, article_id: int) -> list[Event]:
+        rows = self.db.execute("select at, kind, version, detail from events "
+                               "where article_id = ? order by at, id", [article_id]).fetchall()
+        return [Event(at, kind, version, detail or "") for at, kind, version, detail in rows]
+
+    def counts(self) -> tuple[int, int, int]:
+        """Articles, versions, and the id of the last fetch (0 in an empty archive)."""
+        row = self.db.execute(
+            "select (select count(*) from articles), (select count(*) from versions),"
+            " (select coalesce(max(id), 0) from fetches)").fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def outcomes_since(self, fetch_id: int) -> dict[str, int]:
+        """How many fetches after fetch_id ended in each outcome, most frequent first."""
+        rows = self.db.execute("select outcome, count(*) from fetches where id > ? "
+                               "group by outcome order by 2 desc", [fetch_id]).fetchall()
+        return {outcome: n for outcome, n in rows}
+
+    def most_edited(self) -> str | None:
+        """The URL of the article with the most versions (the first seen, on a tie)."""
+        row = self.db.execute(
+            "select a.url from articles a join versions v on v.article_id = a.id"
+            " group by a.id having count(*) > 1 order by count(*) desc, a.id limit 1"
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def urls_outside(self, prefix: str) -> int:
+        """How many articles have a URL that does not start with prefix."""
+        row = self.db.execute("select count(*) from articles where substr(url, 1, ?) != ?",
+                              [len(prefix), prefix]).fetchone()
+        return int(row[0])
 
     def raw_html(self, raw_hash: str) -> bytes | None:
         page = self.raw_page(raw_hash)

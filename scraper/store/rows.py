@@ -25,7 +25,8 @@ def version_from_row(data: dict[str, Any]) -> Version:
         byline=data["byline"] or "", body=data["body"] or "", modified=data["modified"] or "",
         labels=labels, quarantined=bool(data["quarantined"]), health=data["health"] or "",
         diff_from=data["diff_from"], raw_hash=data.get("raw_hash") or "",
-        merged_into=data.get("merged_into"),
+        merged_into=data.get("merged_into"), words_added=data.get("words_added"),
+        words_removed=data.get("words_removed"),
     )
 
 
