@@ -14,9 +14,9 @@ import click
 
 from scraper import __version__
 from scraper.errors import ArchiveError, StetError
+from scraper.store import DEFAULT_ARCHIVE
 
 F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_DB = "data/archive.db"
 DEFAULT_SOURCES = "sources.toml"
 
 
@@ -71,13 +71,13 @@ def db_option(command: F) -> F:
     """`--db PATH` on every command, as on the group (CONTRACT.md)."""
     return click.option(
         "--db", "db_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
-        help=f"Archive file (default: $STET_DB, else {DEFAULT_DB}).",
+        help=f"Archive file (default: $STET_DB, else {DEFAULT_ARCHIVE}).",
     )(command)
 
 
 @click.group(cls=StetGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(path_type=Path), metavar="FILE",
-              envvar="STET_DB", default=DEFAULT_DB, show_default=True,
+              envvar="STET_DB", default=DEFAULT_ARCHIVE, show_default=True,
               help="Archive file; also $STET_DB.")
 @click.option("--sources", "sources_path", type=click.Path(dir_okay=False, path_type=Path),
               envvar="STET_SOURCES", default=DEFAULT_SOURCES, show_default=True,

@@ -36,11 +36,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scraper.errors import StetError
-from scraper.store import ArchiveQueries
+from scraper.store import DEFAULT_ARCHIVE, ArchiveQueries
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 SITE_DIR = DEMO_DIR / "site"
-DEFAULT_DB = Path("data/archive.db")
+DEFAULT_DB = Path(DEFAULT_ARCHIVE)
 # The day the demo's newsroom publishes; step N is served as if it were N-1 hours later.
 SITE_EPOCH = datetime(2025, 3, 11, 8, 0, tzinfo=UTC)
 

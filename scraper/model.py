@@ -5,6 +5,7 @@ A leaf module: it imports nothing from Stet, and every package may import it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -115,6 +116,18 @@ class Selectors:
     headline: str | None = None
     body: str | None = None
     remove: tuple[str, ...] = ()
+
+    @classmethod
+    def from_config(cls, given: Mapping[str, object] | None) -> Selectors | None:
+        """The ``[source.selectors]`` table of the sources file; None when it is empty."""
+        if not given:
+            return None
+        remove = given.get("remove") or ()
+        return cls(
+            headline=str(given.get("headline") or "") or None,
+            body=str(given.get("body") or "") or None,
+            remove=tuple(str(s) for s in remove) if isinstance(remove, list | tuple) else (),
+        )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from scraper import __version__
+from scraper.store import DEFAULT_ARCHIVE
 
 BOT_NAME = "stet"
 SPIDER_MODULES = ["spiders"]
@@ -25,7 +26,7 @@ DEFAULT_REQUEST_HEADERS = {
 }
 
 # Stet's own settings.
-STET_DB = os.environ.get("STET_DB") or "data/archive.db"
+STET_DB = os.environ.get("STET_DB") or DEFAULT_ARCHIVE
 STET_SOURCES = os.environ.get("STET_SOURCES") or "sources.toml"
 STET_MAX_NEW_ARTICLES = 500  # new article URLs requested per source per pass
 STET_MAX_SITEMAPS = 20  # sitemaps fetched per source per pass (indexes included)

@@ -134,3 +134,23 @@ def test_diff_finds_the_article_under_a_shared_link(runner: CliRunner, archive_p
     result = runner.invoke(cli, ["--db", str(archive_path), "diff", shared, "--no-color"])
     assert result.exit_code == 0, result.output
     assert "version 2" in result.output
+
+
+def test_json_diff_shows_the_stored_labels_flip_flop_included(runner: CliRunner,
+                                                             tmp_path: Path) -> None:
+    """The labels come from the archive, so write-path labels such as flip-flop show."""
+    path = tmp_path / "archive.db"
+    archive = Archive(path)
+    texts = [("Harbour fire burns for 12 hours", BODY),
+             ("Harbour fire burns all night", BODY),
+             ("Harbour fire burns for 12 hours", BODY + "\n\nThe warehouse will be rebuilt.")]
+    for n, (headline, body) in enumerate(texts):
+        item = PageItem(url=URL, source="news.example", status=200, body=b"<p>x</p>",
+                        fetched_at=f"2026-11-2{n + 1}T10:00:00Z")
+        archive.save_page(item, CleanPage(headline=headline, byline="Ann Lee", body=body))
+    stored = archive.versions(1)[-1].labels
+    archive.close()
+    result = runner.invoke(cli, ["--db", str(path), "diff", URL, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "flip-flop" in stored
+    assert json.loads(result.output)["summary"]["labels"] == list(stored)

@@ -12,7 +12,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scraper.clean import clean_page
 from scraper.errors import ArchiveError
 from scraper.model import CleanPage, FetchItem, PageItem, Selectors
-from scraper.store import Archive
+from scraper.store import DEFAULT_ARCHIVE, Archive
 from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ class ArchivePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.db_path = crawler.settings.get("STET_DB", "data/archive.db")
+        self.db_path = crawler.settings.get("STET_DB", DEFAULT_ARCHIVE)
         self.archive: Archive | None = None
         self.failure = ""  # a fatal archive error (disk full, read-only): the pass stops
 
@@ -76,13 +76,7 @@ class ArchivePipeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
     def _clean(self, item: PageItem) -> CleanPage:
-        given = item.selectors
-        remove = given.get("remove") or ()
-        selectors = Selectors(
-            headline=str(given.get("headline") or "") or None,
-            body=str(given.get("body") or "") or None,
-            remove=tuple(str(s) for s in remove) if isinstance(remove, list | tuple) else (),
-        ) if given else None
+        selectors = Selectors.from_config(item.selectors)
         return clean_page(item.body, item.url, encoding=item.encoding, selectors=selectors)
 
     def _policy(self, source: str) -> RevisitPolicy:

@@ -45,7 +45,7 @@ def reextract(archive: Archive, *, source: str = "",
         article = archive.find_article(article_id)
         if article is None:
             continue
-        chosen = _selectors((selectors or {}).get(article.source))
+        chosen = Selectors.from_config((selectors or {}).get(article.source))
         pages = _clean_versions(archive, article_id, article.url, chosen)
         rewritten, merged = archive.rewrite_versions(article_id, pages, CLEANER_VERSION)
         for index, value in enumerate((1, len(pages), rewritten, merged)):
@@ -65,11 +65,3 @@ def _clean_versions(archive: Archive, article_id: int, url: str,
         body, encoding = kept
         pages[version.version] = clean_page(body, url, encoding=encoding, selectors=selectors)
     return pages
-
-
-def _selectors(given: Mapping[str, Any] | None) -> Selectors | None:
-    if not given:
-        return None
-    remove = given.get("remove") or ()
-    return Selectors(headline=given.get("headline") or None, body=given.get("body") or None,
-                     remove=tuple(remove))

@@ -36,11 +36,13 @@ def render_diff(article: Article, old: Version, new: Version, fmt: str, *, color
                 side_by_side: bool = False) -> str:
     diff = diff_versions(old.text(), new.text())
     if fmt == "json":
-        summary = summarize(old.text(), new.text(), diff)
+        summary = summarize(old.text(), new.text(), diff).to_dict()
+        if new.diff_from == old.version:  # the stored labels, flip-flop included
+            summary["labels"] = list(new.labels)
         return json.dumps({
             "article_id": article.id, "url": article.url,
             "from": _version_json(old), "to": _version_json(new),
-            "summary": summary.to_dict(), "diff": diff_to_json(diff),
+            "summary": summary, "diff": diff_to_json(diff),
         }, indent=2, ensure_ascii=False)
     if fmt == "html":
         return render_html(diff)

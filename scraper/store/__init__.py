@@ -5,6 +5,7 @@ other package reads and writes it.
 """
 
 from scraper.store.archive import Archive
+from scraper.store.file import DEFAULT_ARCHIVE
 from scraper.store.queries import ArchiveQueries
 
-__all__ = ["Archive", "ArchiveQueries"]
+__all__ = ["DEFAULT_ARCHIVE", "Archive", "ArchiveQueries"]

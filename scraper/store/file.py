@@ -20,6 +20,8 @@ from scraper.errors import ArchiveError
 from scraper.store.migrations import migrate, migrations
 
 BUSY_TIMEOUT_MS = 60_000
+# Where the archive is when neither --db nor $STET_DB names one (CONTRACT.md).
+DEFAULT_ARCHIVE = "data/archive.db"
 
 # SQLite's message -> what it means for the archive.
 FATAL_ERRORS = {
