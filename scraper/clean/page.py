@@ -37,6 +37,7 @@ from scraper.clean.meta import (
     time_attr,
 )
 from scraper.clean.score import locate
+from scraper.clean.site import SiteProfile, apply_page
 from scraper.model import CleanPage, Selectors
 
 CLEANER_VERSION = "4"
@@ -65,10 +66,14 @@ def clean_page(
     *,
     encoding: str | None = None,
     selectors: Selectors | None = None,
+    profile: SiteProfile | None = None,
 ) -> CleanPage:
-    """Extract the article from one page. Never raises: bad input gives an empty page."""
+    """Extract the article from one page. Never raises: bad input gives an empty page.
+
+    ``profile``: what Stet learned about the page's source (clean/site.py, issue 9).
+    """
     try:
-        return _clean(html, url, encoding, selectors or Selectors())
+        return apply_page(_clean(html, url, encoding, selectors or Selectors()), profile)
     except Exception as exc:  # a bad page must never crash a crawl (STYLE: Errors)
         logger.warning("clean_page failed on %s: %r", url or "<page>", exc)
         return CleanPage(blocked="empty")
