@@ -260,6 +260,34 @@ def reextract(ctx: click.Context, source: str | None, db_path: Path | None) -> N
 
 
 @cli.command()
+@click.argument("article")
+@click.option("--from", "from_version", type=int, help="Older version number.")
+@click.option("--to", "to_version", type=int, help="Newer version number.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default="edit.png", show_default=True, help="The PNG file to write.")
+@db_option
+@click.pass_context
+def card(ctx: click.Context, article: str, from_version: int | None, to_version: int | None,
+         output: Path, db_path: Path | None) -> None:
+    """A shareable PNG of one edit of ARTICLE: its headline and changed paragraphs.
+
+    Versions as for `stet diff`: by default the newest against the one it replaced.
+    """
+    from scraper.review.card import render_card
+    from scraper.review.report import pick_versions
+
+    archive = _open(ctx, db_path)
+    try:
+        chosen, old, new = pick_versions(archive, article, from_version, to_version)
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+    finally:
+        archive.close()
+    output.write_bytes(render_card(chosen.url, old, new))
+    click.echo(f"card: wrote {output} (version {old.version} to {new.version})", err=True)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
               help="Port to listen on.")

@@ -13,12 +13,19 @@ from typing import Any, TypeVar, cast
 
 import datasette.handle_exception
 from datasette import hookimpl
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+)
 from markupsafe import Markup
 
 from scraper.diff import diff_versions, render_html
 from scraper.model import Text
-from scraper.review import pages
+from scraper.review import feeds, front, pages, search_page
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE_PREFIX = "stet"  # templates are named "stet/article.html" and so on
@@ -27,6 +34,12 @@ REVISIONS_VIEW = "revisions"
 DIFF_COLUMNS = {"headline": "previous_headline", "body": "previous_body"}
 # Canned queries give each row a link to its review page in this column.
 LINK_COLUMN = "review_page"
+# Scripts and styles from this server only; inline styles (Datasette's templates use a
+# few style attributes) but no inline script, no plugins, no framing.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+MENUS_TEMPLATE = '<script src="{{ urls.path(\'/-/stet/menus.js\') }}"></script>'
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,20 +56,51 @@ def _hook(function: F) -> F:
 
 @_hook
 def prepare_jinja2_environment(env: Environment) -> None:
-    """Add our templates under "stet/" (an entry-point module has no templates dir)."""
+    """Add our templates under "stet/" (an entry-point module has no templates dir), and
+    replace Datasette's one inline script with a file, for the Content-Security-Policy."""
     loader: BaseLoader | None = env.loader
     ours = PrefixLoader({TEMPLATE_PREFIX: FileSystemLoader(str(TEMPLATES))})
-    env.loader = ChoiceLoader([loader, ours] if loader is not None else [ours])
+    menus = DictLoader({"_close_open_menus.html": MENUS_TEMPLATE})
+    env.loader = ChoiceLoader([menus, loader, ours] if loader is not None else [menus, ours])
 
 
 @_hook
 def register_routes() -> list[tuple[str, Callable[..., Any]]]:
+    diff = r"(?P<article_id>[0-9]+)/(?P<old>[0-9]+)/(?P<new>[0-9]+)"
     return [
+        (r"^/$", front.front_page),
         (r"^/-/stet/article/(?P<article_id>[0-9]+)$", pages.article_page),
-        (r"^/-/stet/diff/(?P<article_id>[0-9]+)/(?P<old>[0-9]+)/(?P<new>[0-9]+)$",
-         pages.diff_page),
+        (r"^/-/stet/article/(?P<article_id>[0-9]+)\.atom$", feeds.article_feed),
+        (rf"^/-/stet/diff/{diff}$", pages.diff_page),
+        (r"^/-/stet/diff/(?P<article_id>[0-9]+)$", pages.compare_redirect),
+        (rf"^/-/stet/card/{diff}\.png$", pages.card_image),
+        (r"^/-/stet/search$", search_page.search_page),
+        (r"^/-/stet/changes\.atom$", feeds.changes_feed),
         (r"^/-/stet/review\.css$", pages.stylesheet),
+        (r"^/-/stet/menus\.js$", pages.menus_script),
     ]
+
+
+@_hook
+def asgi_wrapper() -> Callable[[Any], Any]:
+    """Every response carries Stet's Content-Security-Policy: scripts only from files of
+    this server, never inline, so injected markup cannot run (issue 11)."""
+
+    def wrap(app: Any) -> Any:
+        async def with_policy(scope: Any, receive: Any, send: Any) -> None:
+            async def send_with_policy(event: Any) -> None:
+                if event["type"] == "http.response.start":
+                    headers = [h for h in event.get("headers", [])
+                               if h[0].lower() != b"content-security-policy"]
+                    event = {**event, "headers": [*headers, (b"content-security-policy",
+                                                             CSP.encode())]}
+                await send(event)
+
+            await app(scope, receive, send_with_policy if scope["type"] == "http" else send)
+
+        return with_policy
+
+    return wrap
 
 
 @_hook

@@ -168,3 +168,16 @@ DESCRIPTIONS = {
     "passes": "One row per crawl pass, with its sources, exit status and fetch outcomes.",
     "revisions": "Every version beside the text it replaced: what the review pages read.",
 }
+
+
+@migrations()
+def m040_version_search(db: Database) -> None:
+    """Full-text search over every version's headline, byline and body (issue 11).
+
+    An external-content FTS5 index (the text stays in versions only), filled from the
+    versions already stored and kept current by sqlite-utils' insert, update and delete
+    triggers.
+    """
+    db.table("versions").enable_fts(["headline", "byline", "body"], fts_version="FTS5",
+                                    create_triggers=True, tokenize="unicode61")
+

@@ -93,11 +93,11 @@ def rows(site: Site, path: str) -> list[dict[str, Any]]:
     return result
 
 
-def test_home_page_names_the_archive(site: Site) -> None:
+def test_home_page_lists_edits_and_links_the_tables(site: Site) -> None:
     response = get(site, "/")
     assert response.status_code == 200
-    assert "Stet archive" in response.text
-    assert "/archive" in response.text
+    assert "<h1>Edits</h1>" in response.text
+    assert '<a href="/archive">all tables (Datasette)</a>' in response.text
 
 
 def test_revisions_view_shows_word_diffs(site: Site) -> None:
