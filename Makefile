@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(PY) tests/bench_extraction.py $(DATASET)
 	$(PY) tests/bench_diff.py
 	$(PY) tests/bench_changes.py
+	$(PY) tests/bench_realchanges.py
 	$(PY) tests/bench_archive.py
 
 docs: $(STAMP)
