@@ -7,6 +7,7 @@ escapes it, and the templates run with Jinja's autoescape.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -114,6 +115,12 @@ def render_cell(row: Any, value: Any, column: str, table: str | None,
     """Diff cells in the revisions view and review links in canned queries; else None."""
     if column == LINK_COLUMN and isinstance(value, str) and value.startswith("/-/stet/"):
         return Markup('<a href="{}">review</a>').format(datasette.urls.path(value))
+    if column == "labels" and isinstance(value, str):
+        return _badges(value)
+    if table == "articles" and column == "url" and isinstance(value, str):
+        timeline = datasette.urls.path(f"/-/stet/article/{_cell(row, 'id')}")
+        return Markup('{} <a class="stet-timeline-link" href="{}">timeline</a>').format(
+            value, timeline)
     if table != REVISIONS_VIEW or column not in DIFF_COLUMNS or not isinstance(value, str):
         return None
     previous = _cell(row, DIFF_COLUMNS[column])
@@ -124,6 +131,18 @@ def render_cell(row: Any, value: Any, column: str, table: str | None,
     else:
         diff = diff_versions(Text("", "", previous), Text("", "", value))
     return Markup('<div class="stet-cell">{}</div>').format(Markup(render_html(diff)))
+
+
+def _badges(value: str) -> Markup | None:
+    """A JSON array of labels as badges; None (Datasette's own rendering) for anything else."""
+    try:
+        labels = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        return None
+    return Markup("").join(Markup('<span class="stet-badge stet-label-{}">{}</span>').format(
+        label, label) for label in labels)
 
 
 def _cell(row: Any, column: str) -> Any:

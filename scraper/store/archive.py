@@ -9,9 +9,7 @@ locked".
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from sqlite_utils import Database
 
 from scraper.clean import CLEANER_VERSION
 from scraper.model import Article, CleanPage, FetchItem, PageItem, Version
+from scraper.store.checks import insert_check, outcome_counts
 from scraper.store.file import BUSY_TIMEOUT_MS, open_database, write_transaction
 from scraper.store.normalize import text_hash
 from scraper.store.queries import ArchiveQueries
@@ -95,10 +94,7 @@ class Archive(ArchiveQueries):
     def record_pass(self, started_at: str, finished_at: str, sources: list[str],
                     everything: bool, exit_code: int, error: str | None = None) -> dict[str, int]:
         """Note a finished crawl pass with its fetch outcomes; returns them."""
-        rows = self.db.execute(
-            "select outcome, count(*) from fetches where fetched_at >= ? and source in "
-            f"({','.join('?' * len(sources))}) group by outcome", [started_at, *sources]).fetchall()
-        outcomes = {outcome: count for outcome, count in rows}
+        outcomes = outcome_counts(self.db, started_at, sources)
         with self._write() as db:
             db.table("passes").insert({
                 "started_at": started_at, "finished_at": finished_at,
@@ -182,7 +178,7 @@ class Archive(ArchiveQueries):
         db.execute("delete from version_labels where version_id in "
                    "(select id from versions where article_id = ?)", [drop])
         db.execute("delete from versions where article_id = ?", [drop])
-        db.execute("update fetches set article_id = ?, version = null where article_id = ?",
+        db.execute("update checks set article_id = ?, version = null where article_id = ?",
                    [keep, drop])
         for table in ("events", "url_aliases"):
             db.execute(f"update {table} set article_id = ? where article_id = ?", [keep, drop])
@@ -267,7 +263,8 @@ class Archive(ArchiveQueries):
     def _insert_version(self, db: Database, article_id: int, number: int, item: PageItem,
                         page: CleanPage, fetched_at: str, previous: Version | None,
                         health: str, earlier: list[Version] | None = None) -> None:
-        raw_hash = self._store_raw(db, item.body, item.encoding)
+        raw_hash = self.raw.store(item.body, item.encoding, item.source,
+                                  previous.raw_hash if previous else None)
         summary = summary_fields(previous, page, earlier or [])
         version_id: int = db.table("versions").insert({
             "article_id": article_id, "version": number, "fetched_at": fetched_at,
@@ -281,20 +278,11 @@ class Archive(ArchiveQueries):
         }).last_pk  # type: ignore[assignment]
         self._set_labels(db, version_id, summary.get("labels"))
 
-    def _store_raw(self, db: Database, body: bytes, encoding: str | None) -> str:
-        digest = hashlib.sha256(body).hexdigest()
-        db.table("raw_pages").insert(
-            {"hash": digest, "compression": "zlib", "size": len(body), "encoding": encoding,
-             "content": zlib.compress(body, 6)}, ignore=True)
-        return digest
-
     def _insert_fetch(self, db: Database, url: str, source: str, fetched_at: str,
                       status: int | None, outcome: str, *, article_id: int | None = None,
                       version: int | None = None, error: str | None = None) -> None:
-        db.table("fetches").insert({
-            "article_id": article_id, "url": url, "fetched_at": fetched_at, "status": status,
-            "outcome": outcome, "error": error, "source": source, "version": version,
-        })
+        insert_check(db, url, source, fetched_at, status, outcome, article_id=article_id,
+                     version=version, error=error)
 
     def _event(self, db: Database, article_id: int, at: str, kind: str, version: int | None,
                detail: dict[str, Any]) -> None:

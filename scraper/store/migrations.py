@@ -181,3 +181,17 @@ def m040_version_search(db: Database) -> None:
     db.table("versions").enable_fts(["headline", "byline", "body"], fts_version="FTS5",
                                     create_triggers=True, tokenize="unicode61")
 
+
+
+@migrations()
+def m041_revisions_review_link(db: Database) -> None:
+    """The revisions view opens with a link to each revision's review page (issue 11)."""
+    db.create_view("revisions", REVISIONS_WITH_LINK, replace=True)
+
+
+REVISIONS_WITH_LINK = REVISIONS_VIEW.replace("select\n", """select
+  case when versions.diff_from is null
+    then '/-/stet/article/' || versions.article_id || '#v' || versions.version
+    else '/-/stet/diff/' || versions.article_id || '/' || versions.diff_from || '/'
+      || versions.version end as review_page,
+""", 1)

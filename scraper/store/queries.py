@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from scraper.model import (
     Event,
     Version,
 )
+from scraper.store.rawpages import RawPages
 from scraper.store.rows import article_from_row, change_from_row, version_from_row
 from scraper.timeutil import iso
 from scraper.urls import canonicalize_url
@@ -31,6 +31,7 @@ class ArchiveQueries:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.raw = RawPages(db)
 
     @classmethod
     @contextlib.contextmanager
@@ -72,9 +73,9 @@ class ArchiveQueries:
             select url from articles where source = :s
             union select url_aliases.url from url_aliases
               join articles on articles.id = url_aliases.article_id where articles.source = :s
-            union select url from fetches indexed by idx_fetches_non_articles
-              where source = :s and article_id is null and outcome = 'skipped'
-                and error like 'not an article%'
+            union select url from checks indexed by idx_checks_non_articles
+              where source = (select id from check_sources where name = :s)
+                and article_id is null and outcome = 6 and error like 'not an article%'
         """
         return {row[0] for row in self.db.execute(sql, {"s": source}).fetchall()}
 
@@ -139,9 +140,8 @@ class ArchiveQueries:
 
     def raw_page(self, raw_hash: str) -> tuple[bytes, str | None] | None:
         """A kept page's bytes and the charset its HTTP header gave."""
-        row = self.db.execute("select content, encoding from raw_pages where hash = ?",
-                              [raw_hash]).fetchone()
-        return None if row is None else (zlib.decompress(row[0]), row[1])
+        page = self.raw.load(raw_hash)
+        return None if page is None else (page.content, page.encoding)
 
     def article_ids(self, source: str = "") -> list[int]:
         sql = "select id from articles where (:s = '' or source = :s) order by id"
