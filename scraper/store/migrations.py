@@ -321,17 +321,3 @@ DESCRIPTIONS["raw_pages"] = (
     "The HTML of every page that produced a version, deduplicated by SHA-256 and compressed "
     "with zstandard against its source's dictionary (raw_dicts) or, for an edit, against "
     "the article's previous raw page (base); older rows zlib.")
-
-
-@migrations()
-def m041_revisions_review_link(db: Database) -> None:
-    """The revisions view opens with a link to each revision's review page (issue 11)."""
-    db.create_view("revisions", REVISIONS_WITH_LINK, replace=True)
-
-
-REVISIONS_WITH_LINK = REVISIONS_VIEW.replace("select\n", """select
-  case when versions.diff_from is null
-    then '/-/stet/article/' || versions.article_id || '#v' || versions.version
-    else '/-/stet/diff/' || versions.article_id || '/' || versions.diff_from || '/'
-      || versions.version end as review_page,
-""", 1)
