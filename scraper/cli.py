@@ -303,6 +303,47 @@ def serve(ctx: click.Context, host: str, port: int, db_path: Path | None) -> Non
         raise StetUsageError(str(error)) from None
 
 
+@cli.group(cls=StetGroup)
+def sources() -> None:
+    """What Stet learned about each source's pages: furniture and volatile lines."""
+
+
+@sources.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output: text for people, json for scripts.")
+@db_option
+@click.pass_context
+def sources_list(ctx: click.Context, fmt: str, db_path: Path | None) -> None:
+    """Every source in the archive, with how many blocks were learned about it."""
+    from scraper.review.learned import list_sources
+
+    archive = _open(ctx, db_path)
+    try:
+        click.echo(list_sources(archive, fmt))
+    finally:
+        archive.close()
+
+
+@sources.command("show")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output: text for people, json for scripts.")
+@db_option
+@click.pass_context
+def sources_show(ctx: click.Context, name: str, fmt: str, db_path: Path | None) -> None:
+    """The blocks learned about source NAME, with when and from which articles."""
+    from scraper.review.learned import show_source
+
+    archive = _open(ctx, db_path)
+    try:
+        shown = show_source(archive, name, fmt)
+    finally:
+        archive.close()
+    if shown is None:
+        raise StetUsageError(f"no articles of source {name!r} in the archive")
+    click.echo(shown)
+
+
 def main() -> None:
     cli(prog_name="stet")
 

@@ -43,6 +43,9 @@ DATE_WORD_RE = re.compile(
     r"sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
     r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|mi[ée]rcoles|jueves|"
     r"viernes|s[áa]bado|domingo|today|yesterday|heute|gestern|aujourd'hui|hier|hoy|ayer|"
+    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|dezembro|"
+    r"(?:segunda|ter[çc]a|quarta|quinta|sexta)-feira|gennaio|febbraio|aprile|giugno|luglio|"
+    r"settembre|ottobre|dicembre|luned[ìi]|marted[ìi]|mercoled[ìi]|gioved[ìi]|venerd[ìi]|"
     r"am|pm)\b", re.IGNORECASE)
 
 
@@ -84,11 +87,16 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def maybe_volatile(para: str) -> bool:
+    """A short paragraph with figures or date words: one a volatile shape could match."""
+    return word_count(para) <= VOLATILE_MAX_WORDS and shape(para) != normal(para)
+
+
 def is_hidden(para: str, profile: SiteProfile) -> bool:
     if fingerprint(para) in profile.furniture:
         return True
-    return (bool(profile.volatile) and word_count(para) <= VOLATILE_MAX_WORDS
-            and shape(para) != normal(para) and shape_fingerprint(para) in profile.volatile)
+    return (bool(profile.volatile) and maybe_volatile(para)
+            and shape_fingerprint(para) in profile.volatile)
 
 
 def apply(body: str, profile: SiteProfile | None) -> str:

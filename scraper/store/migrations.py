@@ -321,3 +321,33 @@ DESCRIPTIONS["raw_pages"] = (
     "The HTML of every page that produced a version, deduplicated by SHA-256 and compressed "
     "with zstandard against its source's dictionary (raw_dicts) or, for an edit, against "
     "the article's previous raw page (base); older rows zlib.")
+
+
+@migrations()
+def m010_site_learning(db: Database) -> None:
+    """What Stet learned about each source (issue 9): furniture and volatile blocks.
+
+    site_sightings: which articles' versions held each block fingerprint (the evidence);
+    site_blocks: the blocks learned from it, with when and from which articles/versions.
+    """
+    db.table("site_sightings").create(
+        {"source": str, "kind": str, "fingerprint": str, "article_id": int, "version": int,
+         "seen_at": str},
+        pk=("source", "kind", "fingerprint", "article_id"),
+    )
+    db.table("site_blocks").create(
+        {"source": str, "kind": str, "fingerprint": str, "example": str, "pages": int,
+         "first_learned": str, "last_learned": str, "articles": str, "versions": str,
+         "learned_from": str},
+        pk=("source", "kind", "fingerprint"),
+    )
+    db.table("site_blocks").create_index(["source", "kind"])
+
+
+DESCRIPTIONS["site_blocks"] = (
+    "What Stet learned about each source's pages (`stet sources show NAME`): furniture (a "
+    "paragraph found on many of its articles) and volatile shapes (a line whose figures or "
+    "dates change on every fetch), left out of every body; with the articles and versions "
+    "it was learned from.")
+DESCRIPTIONS["site_sightings"] = (
+    "The evidence for site_blocks: which articles of a source held each block fingerprint.")

@@ -1,0 +1,247 @@
+"""Site learning in the archive (issue 9): sightings in, learned blocks out, history in line.
+
+``SiteLearning`` records, for each stored version, the fingerprints of its paragraphs
+(furniture evidence) and the shapes of the lines that alone changed since the version
+before it (volatile evidence), in ``site_sightings``. A fingerprint held by enough
+distinct articles becomes a row of ``site_blocks``; the versions of the articles that
+held it are then filtered at once (``Archive.rewrite_versions``), so the next fetch of
+those articles compares like with like and a false version made before the block was
+learned is merged away. The decisions are pure functions in ``clean/site.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scraper.clean import CLEANER_VERSION
+from scraper.clean import site as site
+from scraper.clean.site import SiteProfile
+from scraper.model import CleanPage, Version
+from scraper.store.archive import Archive
+from scraper.store.file import write_transaction
+from scraper.timeutil import iso, normalize_iso, utcnow
+
+logger = logging.getLogger(__name__)
+KINDS = ("furniture", "volatile")
+EVIDENCE_SHOWN = 20  # articles and versions named in a learned block's row
+CHUNK = 400  # fingerprints per IN (...) query
+
+
+@dataclass(frozen=True)
+class LearnedBlock:
+    """One row of site_blocks."""
+
+    source: str
+    kind: str
+    fingerprint: str
+    example: str
+    pages: int
+    first_learned: str
+    last_learned: str
+    articles: tuple[int, ...]
+    versions: tuple[tuple[int, int], ...]
+    learned_from: str
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: str
+    articles: int
+    furniture: int
+    volatile: int
+    last_learned: str
+
+
+@dataclass(frozen=True)
+class Sighting:
+    kind: str
+    fingerprint: str
+    example: str
+    version: int
+
+
+class SiteLearning:
+    """Learn from versions as they are stored; hand out each source's profile."""
+
+    def __init__(self, archive: Archive, *, refilter: bool = True) -> None:
+        self.archive = archive
+        self.refilter = refilter  # bring history in line at once (off: reextract does it)
+        self._profiles: dict[str, SiteProfile] = {}
+
+    def profile(self, source: str) -> SiteProfile:
+        if source not in self._profiles:
+            self._profiles[source] = load_profile(self.archive, source)
+        return self._profiles[source]
+
+    def observe_page(self, source: str, url: str, fetched_at: str) -> list[str]:
+        """After a page was saved as a new version: learn from it and the one it replaced."""
+        article = self.archive.find_article(url)
+        versions = self.archive.versions(article.id) if article is not None else []
+        if article is None or not versions or versions[-1].fetched_at != normalize_iso(
+                fetched_at):
+            return []  # a flip-flop or a confirmation: no new text
+        latest = versions[-1]
+        before = [v for v in versions if v.version == latest.diff_from]
+        return self.observe(source, article.id, [*before, latest])
+
+    def observe(self, source: str, article_id: int, versions: list[Version],
+                learned_from: str = "crawl") -> list[str]:
+        """Record what these versions of one article show; returns fingerprints newly learned."""
+        sightings = list(sightings_of(versions))
+        if not source or not sightings:
+            return []
+        with write_transaction(self.archive.db, self.archive.path) as db:
+            now = iso(utcnow())
+            db.table("site_sightings").insert_all(
+                [{"source": source, "kind": s.kind, "fingerprint": s.fingerprint,
+                  "article_id": article_id, "version": s.version, "seen_at": now}
+                 for s in sightings], ignore=True)
+            learned = self._learn(source, sightings, now, learned_from)
+        if learned:
+            self._profiles.pop(source, None)
+            if self.refilter:
+                self.filter_history(source, self.articles_with(source, learned))
+        return learned
+
+    def _learn(self, source: str, sightings: list[Sighting], now: str,
+               learned_from: str) -> list[str]:
+        profile = self.profile(source)
+        known = profile.furniture | profile.volatile
+        fresh = [s for s in sightings if s.fingerprint not in known]
+        total = count_articles(self.archive, source)
+        learned = []
+        for kind in KINDS:
+            chosen = {s.fingerprint: s for s in fresh if s.kind == kind}
+            for fingerprint, articles in count_sightings(self.archive, source, kind, chosen):
+                enough = (site.is_furniture(articles, total) if kind == "furniture"
+                          else site.is_volatile(articles))
+                if not enough:
+                    continue
+                found = chosen[fingerprint]
+                save_block(self.archive, found, source, articles, now, learned_from)
+                learned.append(fingerprint)
+                if kind == "furniture" and site.maybe_volatile(found.example):
+                    # A site-wide line with a date or a figure (today's date, a visitor
+                    # count) will read differently tomorrow: its shape is volatile too.
+                    twin = Sighting("volatile", site.shape_fingerprint(found.example),
+                                    found.example, found.version)
+                    save_block(self.archive, twin, source, articles, now, learned_from)
+                    learned.append(twin.fingerprint)
+        return learned
+
+    def articles_with(self, source: str, fingerprints: list[str]) -> list[int]:
+        found: set[int] = set()
+        for chunk in chunks(fingerprints):
+            rows = self.archive.db.execute(
+                "select distinct article_id from site_sightings where source = ? and "
+                f"fingerprint in ({','.join('?' * len(chunk))})", [source, *chunk]).fetchall()
+            found.update(int(row[0]) for row in rows)
+        return sorted(found)
+
+    def filter_history(self, source: str, article_ids: Iterable[int]) -> int:
+        """Leave the source's learned blocks out of these articles' stored versions."""
+        profile = self.profile(source)
+        rewritten = 0
+        for article_id in article_ids:
+            versions = self.archive.versions(article_id)
+            pages = {v.version: CleanPage(headline=v.headline, byline=v.byline,
+                                          body=site.apply(v.body, profile), modified=v.modified)
+                     for v in versions}
+            if any(pages[v.version].body != v.body for v in versions):
+                changed, _ = self.archive.rewrite_versions(article_id, pages, CLEANER_VERSION)
+                rewritten += changed
+        return rewritten
+
+
+def sightings_of(versions: list[Version]) -> Iterable[Sighting]:
+    """Paragraph fingerprints of each version; shapes that alone changed from the one before."""
+    by_number = {v.version: v for v in versions}
+    for version in versions:
+        for fingerprint, para in site.body_fingerprints(version.body).items():
+            yield Sighting("furniture", fingerprint, para, version.version)
+            if site.maybe_volatile(para):  # where a volatile shape would apply, once learned
+                yield Sighting("shape", site.shape_fingerprint(para), para, version.version)
+        before = by_number.get(version.diff_from or 0)
+        if (before is None or version.quarantined or version.headline != before.headline
+                or version.byline != before.byline):
+            continue
+        shapes = site.volatile_shapes(before.body, version.body)
+        changed = [p for p in site.paragraphs(version.body) if site.shape_fingerprint(p) in shapes]
+        for para in changed:
+            yield Sighting("volatile", site.shape_fingerprint(para), para, version.version)
+
+
+def chunks(items: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def count_articles(archive: Archive, source: str) -> int:
+    row = archive.db.execute("select count(*) from articles where source = ?", [source]).fetchone()
+    return int(row[0])
+
+
+def count_sightings(archive: Archive, source: str, kind: str,
+                    chosen: dict[str, Sighting]) -> list[tuple[str, int]]:
+    found = []
+    for chunk in chunks(list(chosen)):
+        found.extend(archive.db.execute(
+            "select fingerprint, count(*) from site_sightings where source = ? and kind = ? and "
+            f"fingerprint in ({','.join('?' * len(chunk))}) group by fingerprint",
+            [source, kind, *chunk]).fetchall())
+    return [(str(fp), int(n)) for fp, n in found]
+
+
+def save_block(archive: Archive, sighting: Sighting, source: str, articles: int, now: str,
+               learned_from: str) -> None:
+    evidence = archive.db.execute(
+        "select article_id, version from site_sightings where source = ? and kind = ? and "
+        "fingerprint = ? order by article_id limit ?",
+        [source, sighting.kind, sighting.fingerprint, EVIDENCE_SHOWN]).fetchall()
+    archive.db.execute(
+        "insert into site_blocks (source, kind, fingerprint, example, pages, first_learned, "
+        "last_learned, articles, versions, learned_from) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "on conflict (source, kind, fingerprint) do update set pages = excluded.pages, "
+        "last_learned = excluded.last_learned, articles = excluded.articles, "
+        "versions = excluded.versions",
+        [source, sighting.kind, sighting.fingerprint, sighting.example[:500], articles, now, now,
+         json.dumps([a for a, _ in evidence]), json.dumps([[a, v] for a, v in evidence]),
+         learned_from])
+    logger.info("learned %s block of %s from %d articles: %.60r", sighting.kind, source,
+                articles, sighting.example)
+
+
+def load_profile(archive: Archive, source: str) -> SiteProfile:
+    rows = archive.db.execute("select kind, fingerprint from site_blocks where source = ?",
+                              [source]).fetchall()
+    profile = SiteProfile(source=source)
+    for kind in KINDS:
+        profile = site.with_learned(profile, kind, [fp for k, fp in rows if k == kind])
+    return profile
+
+
+def learned_blocks(archive: Archive, source: str) -> list[LearnedBlock]:
+    cursor = archive.db.execute(
+        "select source, kind, fingerprint, example, pages, first_learned, last_learned, "
+        "articles, versions, learned_from from site_blocks where source = ? "
+        "order by kind, pages desc, first_learned", [source])
+    return [LearnedBlock(row[0], row[1], row[2], row[3] or "", int(row[4] or 0), row[5] or "",
+                         row[6] or "", tuple(json.loads(row[7] or "[]")),
+                         tuple(tuple(pair) for pair in json.loads(row[8] or "[]")),
+                         row[9] or "")
+            for row in cursor.fetchall()]
+
+
+def source_summaries(archive: Archive) -> list[SourceSummary]:
+    """Every source with articles, and how much has been learned about it."""
+    rows = archive.db.execute(
+        "select a.source, count(*), "
+        "(select count(*) from site_blocks b where b.source = a.source and kind = 'furniture'), "
+        "(select count(*) from site_blocks b where b.source = a.source and kind = 'volatile'), "
+        "(select max(last_learned) from site_blocks b where b.source = a.source) "
+        "from articles a group by a.source order by a.source").fetchall()
+    return [SourceSummary(row[0] or "", int(row[1]), int(row[2]), int(row[3]), row[4] or "")
+            for row in rows]
