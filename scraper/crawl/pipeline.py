@@ -1,8 +1,4 @@
-"""The Scrapy pipeline: clean each fetched page, then store it. Thin on purpose.
-
-Cleaning runs in worker processes (crawl/workers.py, STET_EXTRACT_WORKERS); storing
-stays here, one writer for the archive.
-"""
+"""The Scrapy pipeline: clean each fetched page, then store it. Thin on purpose."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
-from scraper.crawl.workers import ExtractionPool, default_workers
+from scraper.clean import clean_page
 from scraper.errors import ArchiveError
 from scraper.model import CleanPage, FetchItem, PageItem, Selectors
 from scraper.store import DEFAULT_ARCHIVE, Archive
@@ -31,7 +27,6 @@ class ArchivePipeline:
         self.db_path = crawler.settings.get("STET_DB", DEFAULT_ARCHIVE)
         self.archive: Archive | None = None
         self.learning: SiteLearning | None = None  # issue 9: learns as pages arrive
-        self.pool: ExtractionPool | None = None
         self.failure = ""  # a fatal archive error (disk full, read-only): the pass stops
 
     @classmethod
@@ -41,26 +36,19 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         self.archive = Archive(self.db_path)
         self.learning = SiteLearning(self.archive)
-        workers = self.crawler.settings.get("STET_EXTRACT_WORKERS")
-        self.pool = ExtractionPool(default_workers() if workers in (None, "") else int(workers))
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
         if self.archive is not None:
             self.archive.close()
 
-    async def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         assert self.archive is not None
-        page = await self._clean(item) if isinstance(item, PageItem) and not self.failure \
-            else None
         if self.failure:
             return item
         policy = self._policy(getattr(item, "source", ""))
         try:
             if isinstance(item, PageItem):
-                assert page is not None
-                outcome = self.archive.save_page(item, page, policy)
+                outcome = self.archive.save_page(item, self._clean(item), policy)
                 if outcome in ("new", "changed") and self.learning is not None:
                     self.learning.observe_page(item.source, item.url, item.fetched_at)
             elif isinstance(item, FetchItem):
@@ -92,12 +80,11 @@ class ArchivePipeline:
         assert self.crawler.engine is not None
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
-    async def _clean(self, item: PageItem) -> CleanPage:
-        assert self.pool is not None
+    def _clean(self, item: PageItem) -> CleanPage:
         selectors = Selectors.from_config(item.selectors)
         profile = self.learning.profile(item.source) if self.learning is not None else None
-        return await self.pool.clean(item.body, item.url, encoding=item.encoding,
-                                     selectors=selectors, profile=profile)
+        return clean_page(item.body, item.url, encoding=item.encoding, selectors=selectors,
+                          profile=profile)
 
     def _policy(self, source: str) -> RevisitPolicy:
         sources = getattr(self.crawler.spider, "sources", {}) or {}

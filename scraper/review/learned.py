@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from scraper.store import ArchiveQueries
+from scraper.store import Archive
 from scraper.store.profiles import LearnedBlock, SourceSummary, learned_blocks, source_summaries
 
 EXAMPLE_CHARS = 90
 
 
-def list_sources(archive: ArchiveQueries, fmt: str) -> str:
+def list_sources(archive: Archive, fmt: str) -> str:
     summaries = source_summaries(archive)
     if fmt == "json":
         return json.dumps([asdict(s) for s in summaries], indent=2)
@@ -23,7 +23,7 @@ def list_sources(archive: ArchiveQueries, fmt: str) -> str:
     return "\n".join(lines)
 
 
-def show_source(archive: ArchiveQueries, name: str, fmt: str) -> str | None:
+def show_source(archive: Archive, name: str, fmt: str) -> str | None:
     """The source's learned blocks, or None when the archive has no article of it."""
     summary = next((s for s in source_summaries(archive) if s.source == name), None)
     if summary is None:
