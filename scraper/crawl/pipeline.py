@@ -48,7 +48,10 @@ class ArchivePipeline:
         policy = self._policy(getattr(item, "source", ""))
         try:
             if isinstance(item, PageItem):
-                outcome = self.archive.save_page(item, self._clean(item), policy)
+                page = self._clean(item)
+                if self.learning is not None:  # learned since it was cleaned: apply it too
+                    page = self.learning.settle(item.source, page)
+                outcome = self.archive.save_page(item, page, policy)
                 if outcome in ("new", "changed") and self.learning is not None:
                     self.learning.observe_page(item.source, item.url, item.fetched_at)
             elif isinstance(item, FetchItem):

@@ -76,6 +76,10 @@ class SiteLearning:
             self._profiles[source] = load_profile(self.archive, source)
         return self._profiles[source]
 
+    def settle(self, source: str, page: CleanPage) -> CleanPage:
+        """A page cleaned before the latest learning (in a worker, say), brought up to date."""
+        return site.apply_page(page, self.profile(source))
+
     def observe_page(self, source: str, url: str, fetched_at: str) -> list[str]:
         """After a page was saved as a new version: learn from it and the one it replaced."""
         article = self.archive.find_article(url)
