@@ -35,7 +35,8 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         self.archive = Archive(self.db_path)
-        self.learning = SiteLearning(self.archive)
+        if self.crawler.settings.getbool("STET_SITE_LEARNING", True):
+            self.learning = SiteLearning(self.archive)
 
     def close_spider(self) -> None:
         if self.archive is not None:
