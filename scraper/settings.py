@@ -28,9 +28,12 @@ DEFAULT_REQUEST_HEADERS = {
 # Stet's own settings.
 STET_DB = os.environ.get("STET_DB") or DEFAULT_ARCHIVE
 STET_SOURCES = os.environ.get("STET_SOURCES") or "sources.toml"
-STET_MAX_NEW_ARTICLES = 500  # new article URLs requested per source per pass
-STET_MAX_SITEMAPS = 20  # sitemaps fetched per source per pass (indexes included)
-STET_SITEMAP_DEPTH = 2  # how deep sitemap indexes are followed
+# Discovery budgets, per source and pass (a source's max_new_articles / max_sitemaps
+# override the first two). Sitemap indexes are followed newest first as deep as they
+# nest; what a budget stops is the frontier the next pass starts from (issue 9).
+STET_MAX_NEW_ARTICLES = 5000  # new article pages fetched
+STET_MAX_SITEMAPS = 500  # sitemaps fetched, indexes included
+STET_MAX_LISTED_URLS = 50_000  # listed article URLs held; past it, no more sitemaps are read
 STET_MAX_RETRY_AFTER = 120  # seconds; a longer Retry-After gives up (outcome error)
 STET_RETRY_AFTER_TIMES = 3  # retries that honour Retry-After, besides RETRY_TIMES
 STET_ALLOW_PRIVATE = False  # True lets every source reach loopback/private addresses

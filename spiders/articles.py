@@ -13,7 +13,6 @@ skips, pages that say they are not articles, failed discovery fetches).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
@@ -21,21 +20,31 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scraper.crawl import discover
-from scraper.crawl.freshness import feed_dates, sitemap_dates
-from scraper.crawl.middlewares import FORBIDDEN, describe, retry_after_seconds
+from scraper.crawl.freshness import Listed, dated_sitemap, feed_dates, sitemap_dates, url_date
+from scraper.crawl.middlewares import FORBIDDEN, ROBOTS_SITEMAPS, describe
+from scraper.crawl.responses import (
+    header,
+    http_error_text,
+    is_html,
+    read_plan,
+    requested_url,
+    trust_canonical,
+)
 from scraper.crawl.safety import SKIP_PREFIXES, VERIFY_META
 from scraper.crawl.sources import Source, load_sources, resolve_sources
+from scraper.crawl.walk import SourceWalk, budget_from, save_walks
 from scraper.errors import ConfigError
 from scraper.model import DueArticle, FetchItem, PageItem
 from scraper.store import Archive
+from scraper.store.frontier import Frontier
 from scraper.timeutil import iso, utcnow
 from scraper.urls import (
     canonicalize_url,
@@ -48,10 +57,9 @@ from scraper.urls import (
 # would also stop RedirectMiddleware, and a moved article must be followed.
 ARTICLE_STATUSES = [304, *range(400, 600)]
 ROBOTS_STATUSES = list(range(400, 600))
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-NEWS_SITEMAP_NS = b"schemas/sitemap-news/"
-UNTYPED = ("application/octet-stream", "binary/octet-stream", "application/unknown")
 DISCOVERY_PRIORITY = 10  # home pages, feeds and sitemaps before the articles they list
+NEW_PRIORITY = 1  # new articles, which the walk hands out newest first, before revisits
+SITEMAP_WINDOW = 2  # sitemaps of one source in flight at once
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 TRUE = ("1", "true", "yes", "on")
 
@@ -67,14 +75,15 @@ class ArticlesSpider(Spider):
         self.sources: dict[str, Source] = {}
         self.db_path = ""
         self.known: dict[str, set[str]] = {}  # per source: URLs never to request as new
-        self.budget: dict[str, int] = {}  # per source: new articles still allowed this pass
-        self.sitemaps_left: dict[str, int] = {}
+        self.walks: dict[str, SourceWalk] = {}  # per source: what discovery fetches next
+        self.restored: set[str] = set()  # sources whose frontier was read: saved at the end
         self.last_checks: dict[str, dict[str, DueArticle]] = {}  # per source, by URL
         self.rechecked: dict[str, set[str]] = {}  # per source: known URLs requested this pass
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticlesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         try:
             spider.configure()
         except ConfigError as error:  # `scrapy crawl articles -a source=...` typed wrong
@@ -98,9 +107,9 @@ class ArticlesSpider(Spider):
             known = self.sources.get(source.name)
             urls = (*known.urls, *source.urls) if known else source.urls
             self.sources[source.name] = replace(source, urls=tuple(dict.fromkeys(urls)))
-        for name in self.sources:
-            self.budget[name] = self.settings.getint("STET_MAX_NEW_ARTICLES", 500)
-            self.sitemaps_left[name] = self.settings.getint("STET_MAX_SITEMAPS", 20)
+        for name, source in self.sources.items():
+            budget = budget_from(self.settings, source.max_new_articles, source.max_sitemaps)
+            self.walks[name] = SourceWalk(source.discovery_horizon, budget, utcnow())
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.sources:
@@ -111,6 +120,7 @@ class ArticlesSpider(Spider):
                    for name in self.sources}
             self.known = {name: archive.known_urls(name) for name in self.sources}
             self.last_checks = {name: archive.last_checks(name) for name in self.sources}
+            self.restore_frontier(Frontier(self.db_path, archive.db))
         finally:
             archive.close()
         for name, source in self.sources.items():
@@ -123,48 +133,100 @@ class ArticlesSpider(Spider):
                                            article.last_modified)
             for url in source.urls:
                 yield self.discovery_request(source, url, depth=0)
+            for request in self.release(source):
+                yield request
+
+    def restore_frontier(self, frontier: Frontier) -> None:
+        """What earlier passes listed but left unfetched, and the sitemaps they read."""
+        for name in self.sources:
+            known = self.known[name]
+            pending = [p for p in frontier.pending(name) if p.url not in known]
+            known.update(p.url for p in pending if p.kind == "article")
+            self.walks[name].restore(pending, frontier.sitemap_reads(name))
+            self.restored.add(name)
+
+    def closed(self, reason: str) -> None:
+        """Hand what the budgets left to the next pass: the frontier, and the sitemaps read."""
+        if self.restored:
+            walks = {name: self.walks[name] for name in self.restored}
+            for what, count in save_walks(Frontier(self.db_path), walks).items():
+                self.crawler.stats.set_value(f"stet/discovery/{what}", count)
+
+    def on_idle(self) -> None:
+        """A released request that never came back (dropped by a middleware) must not
+        stall a walk: once nothing is in flight, its window is free again."""
+        requests = []
+        for name, walk in self.walks.items():
+            walk.forget_in_flight()
+            requests.extend(self.release(self.sources[name]))
+        for request in requests:
+            assert self.crawler.engine is not None
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     # -- requests ---------------------------------------------------------------
 
     def article_request(self, source: Source, url: str, etag: str = "",
-                        last_modified: str = "") -> Request:
+                        last_modified: str = "", *, pending: bool = False) -> Request:
         headers = {"If-None-Match": etag} if etag else {}
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         # dont_filter: the spider dedupes article URLs itself (self.known); Scrapy's filter
         # would silently drop a redirect to an already-fetched URL -- a lost fetch row.
         return Request(url, callback=self.parse_article, errback=self.fetch_failed,
-                       headers=headers, dont_filter=True,
+                       headers=headers, dont_filter=True, priority=NEW_PRIORITY if pending else 0,
                        meta={"stet_source": source.name, "dont_cache": True,
                              "handle_httpstatus_list": ARTICLE_STATUSES, "stet_article": True,
-                             VERIFY_META: source.verify_tls})
+                             VERIFY_META: source.verify_tls,
+                             **({"stet_pending": url} if pending else {})})
 
     def discovery_request(self, source: Source, url: str, depth: int,
                           **meta: Any) -> Request:
         return Request(url, callback=self.parse_discovery, errback=self.fetch_failed,
-                       priority=DISCOVERY_PRIORITY, dont_filter=depth == 0,
+                       priority=DISCOVERY_PRIORITY,
+                       dont_filter=depth == 0 or "stet_pending" in meta,
                        meta={"stet_source": source.name, "stet_depth": depth,
                              "dont_cache": True, VERIFY_META: source.verify_tls, **meta})
 
-    def new_article_requests(self, source: Source, urls: Iterable[str], *,
+    def new_article_requests(self, source: Source, urls: Iterable[str | Listed], *,
                              listed: bool = False) -> Iterator[Request]:
-        """Requests for the URLs that look like articles and are not known yet, up to
-        STET_MAX_NEW_ARTICLES per source and pass. A feed's entries (listed) need only
-        not look like something else; links on a page need a story's URL shape."""
-        known = self.known[source.name]
+        """The URLs that look like articles and are not known yet go to the source's walk,
+        dated (their own date, else one in the URL); the newest go out now. A feed's
+        entries (listed) need only not look like something else; links on a page need a
+        story's URL shape."""
+        known, walk = self.known[source.name], self.walks[source.name]
         shape = may_be_article_url if listed else looks_like_article_url
-        for url in map(canonicalize_url, urls):
+        for entry in urls:
+            # A plain link is on a page: current, in page order whatever its URL's date.
+            current = isinstance(entry, str)
+            raw, date = (entry, "") if isinstance(entry, str) else (entry.url, entry.date)
+            url = canonicalize_url(raw)
             if url in known or not self.may_fetch(source, url):
                 continue
-            if not shape(url, source.article_pattern):
-                continue
-            known.add(url)
-            if self.budget[source.name] <= 0:
-                self.crawler.stats.inc_value("stet/new_articles_over_cap")
-                continue
-            self.budget[source.name] -= 1
+            if (shape(url, source.article_pattern)
+                    and walk.add_article(url, date or url_date(url), current=current)):
+                known.add(url)
+        yield from self.release(source)
+
+    def release(self, source: Source) -> Iterator[Request]:
+        """The source's next sitemaps and new articles, newest first, as far as its
+        windows (what is in flight) and budgets allow."""
+        walk = self.walks[source.name]
+        for entry in walk.take("sitemap", SITEMAP_WINDOW):
+            yield self.discovery_request(source, entry.url, depth=1, stet_pending=entry.url,
+                                         stet_listed=entry.listed)
+        window = 2 * self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+        for entry in walk.take("article", max(window, 2)):
             self.crawler.stats.inc_value("stet/new_articles")
-            yield self.article_request(source, url)
+            yield self.article_request(source, entry.url, pending=True)
+
+    def finished(self, meta: dict[str, Any]) -> Iterator[Request]:
+        """A sitemap or new article the walk released is done: the next ones may go."""
+        source = self.sources.get(meta.get("stet_source", ""))
+        if source is not None and meta.get("stet_pending"):
+            self.walks[source.name].finish(meta["stet_pending"])
+            yield from self.release(source)
 
     def updated_article_requests(self, source: Source,
                                  dates: dict[str, str]) -> Iterator[Request]:
@@ -181,14 +243,16 @@ class ArticlesSpider(Spider):
             self.crawler.stats.inc_value("stet/rechecked_updated")
             yield self.article_request(source, known.url, known.etag, known.last_modified)
 
-    def sitemap_requests(self, source: Source, urls: Iterable[str],
-                         depth: int) -> Iterator[Request]:
-        if depth > self.settings.getint("STET_SITEMAP_DEPTH", 2):
-            return
-        for url in urls:
-            if self.sitemaps_left[source.name] > 0 and self.may_fetch(source, url):
-                self.sitemaps_left[source.name] -= 1
-                yield self.discovery_request(source, url, depth)
+    def sitemap_requests(self, source: Source, sitemaps: Iterable[Listed],
+                         parent: str = "") -> Iterator[Request]:
+        """Nested sitemaps go to the walk, dated by their <lastmod>, else a date in their
+        URL, else their parent's; the newest go out now."""
+        walk = self.walks[source.name]
+        for entry in sitemaps:
+            if self.may_fetch(source, entry.url):
+                walk.add_sitemap(entry.url, entry.date or url_date(entry.url, year_alone=True)
+                                 or parent)
+        yield from self.release(source)
 
     def may_fetch(self, source: Source, url: str) -> bool:
         """http(s) only, and no private or loopback address unless the source allows it."""
@@ -213,20 +277,32 @@ class ArticlesSpider(Spider):
         if kind == "robots":
             text = body.decode("utf-8", errors="replace")
             yield from self.sitemap_requests(
-                source, discover.parse_robots_sitemaps(text, response.url), depth + 1)
+                source, map(Listed, discover.parse_robots_sitemaps(text, response.url)))
         elif kind == "feed":
+            dates = feed_dates(body, response.url)
             yield from self.new_article_requests(
-                source, discover.parse_feed(body, response.url), listed=True)
-            yield from self.updated_article_requests(source, feed_dates(body, response.url))
+                source, [Listed(url, dates.get(url, ""))
+                         for url in discover.parse_feed(body, response.url)], listed=True)
+            yield from self.updated_article_requests(source, dates)
         elif kind == "sitemap":
-            sitemap = discover.parse_sitemap(body, response.url)
-            yield from self.sitemap_requests(source, sitemap.sitemaps, depth + 1)
-            # A Google News sitemap lists stories only: its URLs need no story shape.
-            news = NEWS_SITEMAP_NS in body[:4096]
-            yield from self.new_article_requests(source, sitemap.urls, listed=news)
-            yield from self.updated_article_requests(source, sitemap_dates(body, response.url))
+            yield from self.sitemap_entries(source, response)
         elif kind == "html":
             yield from self.home_page_requests(source, response, depth)
+        if response.meta.get("stet_pending"):
+            self.walks[source.name].mark_read(response.meta["stet_pending"])
+            yield from self.finished(response.meta)
+
+    def sitemap_entries(self, source: Source, response: Response) -> Iterator[Request]:
+        """A sitemap's nested sitemaps and pages; an undated page takes the date in its
+        URL, else the sitemap's own (the <lastmod> its index gave it)."""
+        sitemap = dated_sitemap(response.body, response.url)
+        parent: str = response.meta.get("stet_listed", "")
+        yield from self.sitemap_requests(source, sitemap.sitemaps, parent)
+        pages = [Listed(e.url, e.date or url_date(e.url) or parent) for e in sitemap.urls]
+        # A Google News sitemap lists stories only: its URLs need no story shape.
+        yield from self.new_article_requests(source, pages, listed=sitemap.news)
+        yield from self.updated_article_requests(
+            source, sitemap_dates(response.body, response.url))
 
     def home_page_requests(self, source: Source, response: Response,
                            depth: int) -> Iterator[Request]:
@@ -236,11 +312,16 @@ class ArticlesSpider(Spider):
             for feed in discover.find_feeds(response.body, response.url):
                 if self.may_fetch(source, feed):
                     yield self.discovery_request(source, feed, depth=1)
-            parts = urlsplit(response.url)
-            robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
-            # Only for its Sitemap: lines; a missing robots.txt is no failure worth a row.
-            yield self.discovery_request(source, robots, depth=1, dont_obey_robotstxt=True,
-                                         handle_httpstatus_list=ROBOTS_STATUSES)
+            if ROBOTS_SITEMAPS in response.meta:  # the robots.txt guard has read them
+                yield from self.sitemap_requests(
+                    source, map(Listed, response.meta[ROBOTS_SITEMAPS]))
+            else:
+                parts = urlsplit(response.url)
+                robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
+                # Only for its Sitemap: lines; a missing robots.txt is no failure worth a row.
+                yield self.discovery_request(source, robots, depth=1,
+                                             dont_obey_robotstxt=True,
+                                             handle_httpstatus_list=ROBOTS_STATUSES)
         yield from self.new_article_requests(source, discover.find_links(response.body,
                                                                          response.url))
         # Teasers whose text reads like a headline, whatever their URLs look like.
@@ -249,7 +330,11 @@ class ArticlesSpider(Spider):
 
     # -- articles ---------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[PageItem | FetchItem]:
+    def parse_article(self, response: Response) -> Iterator[PageItem | FetchItem | Request]:
+        yield from self.article_outcome(response)
+        yield from self.finished(response.meta)
+
+    def article_outcome(self, response: Response) -> Iterator[PageItem | FetchItem]:
         source = self.sources[response.meta["stet_source"]]
         status = response.status
         if status == 304:
@@ -289,7 +374,7 @@ class ArticlesSpider(Spider):
             status=response.status, error=error,
         )
 
-    def fetch_failed(self, failure: Failure) -> Iterator[FetchItem]:
+    def fetch_failed(self, failure: Failure) -> Iterator[FetchItem | Request]:
         """Errback of every request: one FetchItem saying what went wrong, in one line."""
         request: Request = failure.request  # type: ignore[attr-defined]
         error = failure.value
@@ -307,53 +392,4 @@ class ArticlesSpider(Spider):
         yield FetchItem(url=requested_url(request, request.url),
                         source=request.meta["stet_source"], fetched_at=iso(utcnow()),
                         outcome=outcome, status=status, error=text)
-
-
-def read_plan(path: Path) -> dict[str, Any]:
-    """The crawl plan the CLI wrote; ConfigError when it is missing or malformed."""
-    try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ConfigError(f"cannot read crawl plan {path}: {error}") from None
-    if not isinstance(plan, dict) or not isinstance(plan.get("sources", []), list):
-        raise ConfigError(f"crawl plan {path} must be an object with a list of sources")
-    return plan
-
-
-def header(response: Response, name: str) -> str:
-    value = response.headers.get(name)
-    return value.decode("latin-1").strip() if value else ""
-
-
-def requested_url(request: Request | None, fallback: str) -> str:
-    """The URL first asked for, before any redirect."""
-    if request is None:
-        return fallback
-    redirects = request.meta.get("redirect_urls") or [request.url]
-    return str(redirects[0])
-
-
-def is_html(response: Response) -> bool:
-    content_type = header(response, "Content-Type").split(";")[0].strip().lower()
-    if content_type and content_type not in UNTYPED:
-        return content_type in HTML_TYPES
-    # No type, or the generic one many static servers send: look at the bytes, as a
-    # browser's sniffer does for an HTML document.
-    start = response.body[:512].lstrip().lower()
-    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
-
-
-def http_error_text(response: Response) -> str:
-    delay = retry_after_seconds(response.headers.get(b"Retry-After"))
-    if response.status in (429, 503) and delay is not None:
-        return f"HTTP {response.status} (Retry-After {delay:.0f} s)"
-    return f"HTTP {response.status}"
-
-
-def trust_canonical(canonical: str, final: str, pattern: str) -> bool:
-    """Use <link rel=canonical> unless it is the home page, or it fails the article test
-    that the fetched URL passes (sites that point every page at one URL)."""
-    if not canonical or urlsplit(canonical).path in ("", "/"):
-        return False
-    return (looks_like_article_url(canonical, pattern)
-            or not looks_like_article_url(final, pattern))
+        yield from self.finished(request.meta)

@@ -10,6 +10,10 @@ A TOML file (``sources.toml`` by default) with one ``[[source]]`` table per site
     revisit = [["3h", "15m"], ["1d", "1h"]]   # optional: overrides the default policy
     allow_private = false               # optional: allow loopback/private addresses
     verify_tls = true                   # optional: set false for a site with a broken chain
+    horizon = "365d"                    # optional: how far back discovery goes (default:
+                                        #   the revisit table's last age)
+    max_new_articles = 5000             # optional: per-pass budgets (default: the settings
+    max_sitemaps = 500                  #   STET_MAX_NEW_ARTICLES, STET_MAX_SITEMAPS)
 
     [source.selectors]                  # optional: override the generic cleaner
     headline = "h1.title"
@@ -35,7 +39,7 @@ from scraper.urls import is_private_host
 DEFAULT_INTERVAL = timedelta(hours=1)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _KEYS = {"name", "urls", "url", "interval", "article_pattern", "revisit", "selectors",
-         "allow_private", "verify_tls"}
+         "allow_private", "verify_tls", "horizon", "max_new_articles", "max_sitemaps"}
 _SELECTOR_KEYS = {"headline", "body", "remove"}
 
 
@@ -49,6 +53,14 @@ class Source:
     selectors: dict[str, Any] = field(default_factory=dict)
     allow_private: bool = False
     verify_tls: bool = True
+    horizon: timedelta | None = None  # None: the revisit table's last age
+    max_new_articles: int = 0  # 0: the STET_MAX_NEW_ARTICLES setting
+    max_sitemaps: int = 0  # 0: the STET_MAX_SITEMAPS setting
+
+    @property
+    def discovery_horizon(self) -> timedelta:
+        """How far back from the newest date the site lists discovery fetches articles."""
+        return self.horizon or self.revisit.steps[-1][0]
 
     def to_plan(self) -> dict[str, Any]:
         """The JSON-able form handed to the crawl subprocess."""
@@ -57,6 +69,8 @@ class Source:
             "revisit": [[a.total_seconds(), e.total_seconds()] for a, e in self.revisit.steps],
             "selectors": self.selectors, "allow_private": self.allow_private,
             "verify_tls": self.verify_tls, "interval": self.interval.total_seconds(),
+            "horizon": self.horizon.total_seconds() if self.horizon else None,
+            "max_new_articles": self.max_new_articles, "max_sitemaps": self.max_sitemaps,
         }
 
     @classmethod
@@ -68,6 +82,9 @@ class Source:
             article_pattern=plan.get("article_pattern", ""), revisit=RevisitPolicy(steps),
             selectors=plan.get("selectors") or {}, allow_private=plan.get("allow_private", False),
             verify_tls=plan.get("verify_tls", True),
+            horizon=timedelta(seconds=plan["horizon"]) if plan.get("horizon") else None,
+            max_new_articles=plan.get("max_new_articles", 0),
+            max_sitemaps=plan.get("max_sitemaps", 0),
         )
 
 
@@ -133,6 +150,9 @@ def _parse_source(table: dict[str, Any], where: str) -> Source:
             selectors=_parse_selectors(table.get("selectors", {})),
             allow_private=_parse_bool(table, "allow_private", False),
             verify_tls=_parse_bool(table, "verify_tls", True),
+            horizon=parse_duration(table["horizon"]) if "horizon" in table else None,
+            max_new_articles=_parse_count(table, "max_new_articles"),
+            max_sitemaps=_parse_count(table, "max_sitemaps"),
         )
     except ConfigError as error:
         raise ConfigError(f"{where}: {error}") from None
@@ -164,6 +184,13 @@ def _parse_bool(table: dict[str, Any], key: str, default: bool) -> bool:
     value = table.get(key, default)
     if not isinstance(value, bool):
         raise ConfigError(f"{key} must be true or false")
+    return value
+
+
+def _parse_count(table: dict[str, Any], key: str) -> int:
+    value = table.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{key} must be a whole number, 0 or more")
     return value
 
 

@@ -351,3 +351,23 @@ DESCRIPTIONS["site_blocks"] = (
     "it was learned from.")
 DESCRIPTIONS["site_sightings"] = (
     "The evidence for site_blocks: which articles of a source held each block fingerprint.")
+
+
+@migrations()
+def m020_discovery_frontier(db: Database) -> None:
+    """Discovery that goes on across passes (issue 9): what a budget left, what was read."""
+    db.table("frontier").create(
+        {"source": str, "url": str, "kind": str, "listed": str, "found_at": str},
+        pk=("source", "url"),
+    )
+    db.table("sitemap_reads").create(
+        {"source": str, "url": str, "lastmod": str, "read_at": str}, pk=("source", "url"),
+    )
+
+
+DESCRIPTIONS["frontier"] = (
+    "Per source, the article pages and sitemaps a pass found but its budget left unfetched, "
+    "with the date the site gives each: the next pass starts from them, newest first.")
+DESCRIPTIONS["sitemap_reads"] = (
+    "Per source, each sitemap read and the <lastmod> it had then: a later pass skips the "
+    "nested sitemaps that have not changed.")

@@ -77,13 +77,18 @@ def test_home_page_gives_feeds_robots_and_new_articles(tmp_path: Path) -> None:
     assert 301 not in story.meta["handle_httpstatus_list"]  # redirects are still followed
 
 
-def test_feed_entries_respect_known_urls_cap_and_pattern(tmp_path: Path) -> None:
+def test_feed_entries_respect_known_urls_budget_and_pattern(tmp_path: Path) -> None:
     feed = (SITES / "rss2.xml").read_bytes()
     spider = make_spider(tmp_path, {"STET_MAX_NEW_ARTICLES": 1})
     got = urls(spider.parse_discovery(response(f"{HN}/feeds/all.rss", feed, cls=TextResponse,
                                                headers={"Content-Type": "application/rss+xml"})))
-    assert got == [STORY]
-    assert spider.crawler.stats.get_value("stet/new_articles_over_cap") == 2
+    # The undated entry first, as current; the budget leaves the others, newest first
+    # (pubDate 5 September, then the URL's 4 September), to the next pass (and the one
+    # in flight, should the pass stop before it is fetched).
+    fishing = f"{HN}/local/fishing-quotas-cut-for-next-season-987654"
+    assert got == [fishing]
+    assert [p.url for p in spider.walks["harbour"].frontier()] == [
+        STORY, f"{HN}/news/2025/09/04/ferry-timetable-changes-monday", fishing]
     patterned = make_spider(tmp_path, article_pattern=r"/local/")
     got = urls(patterned.parse_discovery(response(f"{HN}/f", feed, cls=TextResponse)))
     assert got == [f"{HN}/local/fishing-quotas-cut-for-next-season-987654"]
@@ -97,15 +102,17 @@ def test_private_addresses_only_when_allowed(tmp_path: Path) -> None:
     assert len(urls(allowed.parse_discovery(response(f"{HN}/f", feed)))) == 1
 
 
-def test_sitemaps_bounded_in_count_and_depth(tmp_path: Path) -> None:
+def test_sitemaps_bounded_by_budget_newest_first_at_any_depth(tmp_path: Path) -> None:
     index = (SITES / "sitemap-index.xml").read_bytes()
     spider = make_spider(tmp_path, {"STET_MAX_SITEMAPS": 1})
     got = urls(spider.parse_discovery(response(f"{HN}/sitemap-index.xml", index,
-                                               meta={"stet_depth": 1}, cls=TextResponse)))
-    assert got == [f"{HN}/sitemaps/news.xml"]
-    deep = make_spider(tmp_path, {"STET_SITEMAP_DEPTH": 2})
-    assert urls(deep.parse_discovery(response(f"{HN}/s.xml", index, meta={"stet_depth": 2},
-                                              cls=TextResponse))) == []
+                                               meta={"stet_depth": 5}, cls=TextResponse)))
+    # No <lastmod> on the monthly one: the month in its URL (to 30 September) is newer
+    # than news.xml's 5 September, which waits for the next pass.
+    assert got == [f"{HN}/sitemaps/2025-09.xml.gz"]
+    assert [(p.url, p.listed) for p in spider.walks["harbour"].frontier()] == [
+        (f"{HN}/sitemaps/news.xml", "2025-09-05T09:30:00Z"),
+        (f"{HN}/sitemaps/2025-09.xml.gz", "2025-09-30T23:59:59Z")]
 
 
 def test_robots_txt_gives_its_sitemaps(tmp_path: Path) -> None:
@@ -113,8 +120,9 @@ def test_robots_txt_gives_its_sitemaps(tmp_path: Path) -> None:
     got = urls(spider.parse_discovery(response(f"{HN}/robots.txt", (SITES / "robots.txt")
                                                .read_bytes(), meta={"stet_depth": 1},
                                                cls=TextResponse)))
-    assert got == [f"{HN}/sitemap-index.xml", f"{HN}/news-sitemap.xml",
-                   f"{HN}/relative-sitemap.xml"]
+    assert got == [f"{HN}/sitemap-index.xml", f"{HN}/news-sitemap.xml"]  # two at a time
+    done = {"stet_source": "harbour", "stet_pending": f"{HN}/news-sitemap.xml"}
+    assert urls(spider.finished(done)) == [f"{HN}/relative-sitemap.xml"]
 
 
 def test_article_page_item(tmp_path: Path) -> None:

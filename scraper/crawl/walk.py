@@ -1,0 +1,183 @@
+"""One source's discovery in one pass: what to fetch next, newest first, within budgets.
+
+Feeds, home pages and sitemaps hand their entries to a ``SourceWalk``; the spider takes
+requests from it a few at a time, so the newest entry known so far always goes next
+(issue 9). Sitemap indexes nested by year, month and day are thus followed newest first
+by their ``<lastmod>``, as deep as they go, not to a fixed depth. Budgets bound one
+pass: sitemaps fetched, new articles fetched, listed URLs held. What a budget stopped
+is the frontier the next pass starts from. An entry dated before the horizon, counted
+back from the newest date the site lists (a site's clock is not ours), is never fetched.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scrapy.settings import BaseSettings
+
+from scraper.store.frontier import Frontier, Pending, SitemapRead
+from scraper.timeutil import iso, parse_iso
+
+UNDATED_RANK = 2**62  # an entry without a date goes before every dated one: it is current
+CLOCK_SLACK = timedelta(days=2)  # a date further ahead of our clock is a typo, not the newest
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one pass may do for one source."""
+    articles: int = 5000  # new article pages fetched
+    sitemaps: int = 500  # sitemaps fetched (indexes included)
+    listed: int = 50_000  # listed URLs held; past it, no more sitemaps are read
+
+
+DEFAULT_BUDGET = Budget()
+
+
+def budget_from(settings: BaseSettings, articles: int = 0, sitemaps: int = 0) -> Budget:
+    """A source's budget: its own limits where it sets them (not 0), else the settings'."""
+    return Budget(
+        articles=articles or settings.getint("STET_MAX_NEW_ARTICLES", DEFAULT_BUDGET.articles),
+        sitemaps=sitemaps or settings.getint("STET_MAX_SITEMAPS", DEFAULT_BUDGET.sitemaps),
+        listed=settings.getint("STET_MAX_LISTED_URLS", DEFAULT_BUDGET.listed))
+
+
+def rank(date: str) -> int:
+    """Seconds since the epoch of an ISO date; undated and unreadable ones rank first."""
+    try:
+        return int(parse_iso(date).timestamp()) if date else UNDATED_RANK
+    except ValueError:
+        return UNDATED_RANK
+
+
+class SourceWalk:
+    """The pending article pages and sitemaps of one source, newest first."""
+
+    def __init__(self, horizon: timedelta, budget: Budget, now: datetime) -> None:
+        self.horizon = horizon
+        self.budget = budget
+        self.now = now
+        self.newest = ""  # the newest date the site lists: where the horizon counts from
+        self.reads: dict[str, SitemapRead] = {}  # read in earlier passes
+        self.read_now: dict[str, SitemapRead] = {}  # read in this pass
+        self.skipped: Counter[str] = Counter()
+        self.released: Counter[str] = Counter()
+        self._heaps: dict[str, list[tuple[int, int, Pending]]] = {"article": [], "sitemap": []}
+        self._out: dict[str, Pending] = {}  # released, not finished
+        self._sitemaps_seen: set[str] = set()
+        self._order = itertools.count()
+
+    def restore(self, pending: Iterable[Pending], reads: dict[str, SitemapRead]) -> None:
+        """What earlier passes left: their frontier and the sitemaps they read."""
+        self.reads = dict(reads)
+        for read in reads.values():
+            self.note_date(read.lastmod)
+        for entry in pending:
+            self.note_date(entry.listed)
+        for entry in pending:
+            if entry.kind == "sitemap":
+                self.add_sitemap(entry.url, entry.listed)
+            else:
+                self.add_article(entry.url, entry.listed)
+
+    def note_date(self, date: str) -> None:
+        """Move the horizon's anchor to date if it is the newest plausible one so far."""
+        if date and date > self.newest and date <= iso(self.now + CLOCK_SLACK):
+            self.newest = date
+
+    def too_old(self, date: str) -> bool:
+        if not date or not self.newest:
+            return False
+        return date < iso(parse_iso(self.newest) - self.horizon)
+
+    def add_article(self, url: str, date: str = "", *, current: bool = False) -> bool:
+        """Queue an article page; False when it is dated before the horizon. A current
+        one (linked from a home page) goes before the dated ones, in page order."""
+        self.note_date(date)
+        if self.too_old(date):
+            self.skipped["beyond_horizon"] += 1
+            return False
+        self._push(Pending(url, "article", date), UNDATED_RANK if current else rank(date))
+        return True
+
+    def add_sitemap(self, url: str, date: str = "") -> bool:
+        """Queue a sitemap unless seen this pass, older than the horizon, or unchanged
+        since an earlier pass read it (its <lastmod> is no newer than it was then)."""
+        if url in self._sitemaps_seen:
+            return False
+        self._sitemaps_seen.add(url)
+        self.note_date(date)
+        if self.too_old(date):
+            self.skipped["beyond_horizon"] += 1
+            return False
+        read = self.reads.get(url)
+        if read is not None and date and read.lastmod >= date:
+            self.skipped["unchanged_sitemaps"] += 1
+            return False
+        self._push(Pending(url, "sitemap", date), rank(date))
+        return True
+
+    def _push(self, entry: Pending, order: int) -> None:
+        heapq.heappush(self._heaps[entry.kind], (-order, next(self._order), entry))
+
+    def in_flight(self, kind: str) -> int:
+        return sum(1 for entry in self._out.values() if entry.kind == kind)
+
+    def take(self, kind: str, window: int) -> list[Pending]:
+        """The newest pending entries of a kind to fetch now: while fewer than window are
+        in flight and the pass's budget for that kind lasts."""
+        heap, taken = self._heaps[kind], []
+        in_flight = self.in_flight(kind)
+        while heap and in_flight < window and self._may_take(kind):
+            entry = heapq.heappop(heap)[2]
+            self._out[entry.url] = entry
+            self.released[kind] += 1
+            in_flight += 1
+            taken.append(entry)
+        return taken
+
+    def _may_take(self, kind: str) -> bool:
+        if kind == "article":
+            return self.released["article"] < self.budget.articles
+        return (self.released["sitemap"] < self.budget.sitemaps
+                and len(self._heaps["article"]) < self.budget.listed)
+
+    def finish(self, url: str) -> None:
+        """A released entry was fetched (or failed): its place in the window is free."""
+        self._out.pop(url, None)
+
+    def mark_read(self, url: str) -> None:
+        """A sitemap was read to the end; remember the date it was listed with."""
+        entry = self._out.get(url)
+        self.read_now[url] = SitemapRead(url, entry.listed if entry else "", iso(self.now))
+
+    def forget_in_flight(self) -> None:
+        """Nothing is in flight any more (the crawl is idle): free the windows."""
+        self._out.clear()
+
+    def has_pending(self) -> bool:
+        return any(self._may_take(kind) and self._heaps[kind] for kind in self._heaps)
+
+    def frontier(self) -> list[Pending]:
+        """What this pass leaves to the next: everything listed and not fetched, newest first."""
+        left = [*self._heaps["sitemap"], *self._heaps["article"]]
+        return [entry for _, _, entry in sorted(left)] + list(self._out.values())
+
+
+def save_walks(frontier: Frontier, walks: dict[str, SourceWalk]) -> Counter[str]:
+    """Store each walk's frontier and sitemap reads; the counts of what was skipped and
+    left, summed over the walks."""
+    counts: Counter[str] = Counter()
+    try:
+        for name, walk in walks.items():
+            left = walk.frontier()
+            frontier.save(name, left, walk.read_now.values(), iso(walk.now))
+            counts.update(walk.skipped)
+            counts["frontier"] += len(left)
+    finally:
+        frontier.close()
+    return counts
