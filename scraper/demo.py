@@ -41,6 +41,7 @@ from scraper.store import DEFAULT_ARCHIVE, ArchiveQueries
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 SITE_DIR = DEMO_DIR / "site"
 DEFAULT_DB = Path(DEFAULT_ARCHIVE)
+FRONT_PAGE = "http://127.0.0.1:8001/"  # where `stet serve` answers by default
 # The day the demo's newsroom publishes; step N is served as if it were N-1 hours later.
 SITE_EPOCH = datetime(2025, 3, 11, 8, 0, tzinfo=UTC)
 
@@ -342,7 +343,8 @@ def run_demo(db: Path, port: int = 0, steps: int | None = None, fresh: bool = Fa
         run_stet(db, "diff", url, "--from", "1")
     stet = Path(sys.executable).parent / "stet"  # the stet of the environment running this
     command = os.path.relpath(stet) if stet.exists() else "stet"
-    sys.stderr.write(f"\nThe archive is {db}: explore it with `{command} serve --db {db}`.\n")
+    sys.stderr.write(f"\nThe archive is {db}. Review it with `{command} serve --db {db}`,\n"
+                     f"then open the front page of edits: {FRONT_PAGE}\n")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -398,3 +398,5 @@ def test_demo_prints_progress_changes_and_a_diff(demo_run: tuple[Path, str, str]
     assert "Ferry strikes pier at Kellan Quay" in stdout
     assert "Council to auction historic Fenwick Point keeper's cottage" in stdout
     assert "version 1 (" in stdout  # the diff runs from the first version
+    # It ends by naming the review front page (issue 11).
+    assert stderr.rstrip().splitlines()[-1].endswith("front page of edits: http://127.0.0.1:8001/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import socket
 import subprocess
 import sys
@@ -9,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,8 +27,10 @@ SERVE = "import sys; from pathlib import Path; from scraper.review.serve import 
         "run(Path(sys.argv[1]), port=int(sys.argv[2]))"
 SCRIPT = "<script>alert(1)</script>"
 
+# CI (CI=true) installs Chromium with `make chromium` and must run these tests: there a
+# missing browser is a failure, not a skip.
 pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
+    not CHROMIUM.exists() and not os.environ.get("CI"),
     reason="needs Debian's chromium at /usr/bin/chromium: apt-get install -y chromium",
 )
 
@@ -94,3 +99,90 @@ def test_history_page_in_a_browser(server: str, tmp_path: Path) -> None:
             browser.close()
     assert alerts == []
     assert (tmp_path / "article.png").stat().st_size > 10_000
+
+
+def serve(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(path), str(port)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_up(f"http://127.0.0.1:{port}/-/versions.json", process)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def newsroom(path: Path) -> None:
+    """Two articles edited today (one twice), and one edited yesterday."""
+    archive = Archive(path)
+    now = datetime.now(UTC).replace(microsecond=0)
+    stories = {
+        "https://news.example/budget": [
+            ("Council approves budget", "The council approved 120 million.\n\nWork starts in May."),
+            ("Council approves budget", "The council approved 150 million.\n\nWork starts in May."),
+            (f"{SCRIPT} Council approves budget", "The council approved 150 million.\n\n"
+             "Work starts in June.\n\nThe zeppelin hangar was mentioned.")],
+        "https://news.example/ferry": [
+            ("Ferry runs", "The ferry runs today."), ("Ferry cancelled", "The ferry is off.")],
+    }
+    for url, texts in stories.items():
+        for n, (headline, body) in enumerate(texts):
+            when = now - timedelta(minutes=30 * (len(texts) - n)) if n else now - timedelta(2)
+            item = PageItem(url=url, source="example", status=200, body=body.encode(),
+                            fetched_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            archive.save_page(item, CleanPage(headline=headline, byline="By Ana", body=body))
+    archive.close()
+
+
+def test_review_flow_in_a_browser(tmp_path: Path) -> None:
+    """Home -> today's edits -> a diff -> next edit -> side by side -> timeline -> search
+    -> feed, in Chromium, with Stet's Content-Security-Policy and no script run."""
+    from playwright.sync_api import expect, sync_playwright
+
+    newsroom(tmp_path / "archive.db")
+    process, base = serve(tmp_path / "archive.db")
+    shots = Path(os.environ.get("STET_SCREENSHOTS", tmp_path))
+    alerts: list[str] = []
+    errors: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                 args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1100, "height": 900})
+                page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else 0)
+                page.goto(f"{base}/")
+                expect(page.locator("h1")).to_have_text("Edits")
+                page.screenshot(path=str(shots / "review-front.png"), full_page=True)
+                page.select_option("select[name=when]", "today")
+                page.click("text=Show")
+                expect(page).to_have_url(re.compile(r"when=today"))
+                expect(page.locator(".stet-edit")).to_have_count(3)
+                page.locator(".stet-edit-link", has_text="Council").last.click()
+                expect(page.locator(".stet-diff-box del", has_text="120")).to_be_visible()
+                page.click(".stet-next-edit")
+                expect(page).to_have_url(re.compile(r"/-/stet/diff/\d+/2/3"))
+                expect(page.locator("h1")).to_have_text(f"{SCRIPT} Council approves budget")
+                page.screenshot(path=str(shots / "review-diff.png"), full_page=True)
+                page.click("text=side by side")
+                expect(page.locator(".stet-sides td ins", has_text="June")).to_be_visible()
+                expect(page.locator(".stet-sides td del", has_text="May")).to_be_visible()
+                page.click("text=Timeline")
+                expect(page.locator("#v3")).to_be_visible()
+                page.fill("input[name=q]", "zeppelin")
+                page.click("input[value=Search]")
+                expect(page.locator(".stet-snippet mark")).to_have_text("zeppelin")
+                page.screenshot(path=str(shots / "review-search.png"), full_page=True)
+                feed = page.locator('link[rel=alternate][type="application/atom+xml"]')
+                href = feed.get_attribute("href")
+                assert href is not None
+                response = page.goto(base + href)
+                assert response is not None and response.status == 200
+                assert response.headers["content-type"].startswith("application/atom+xml")
+                assert "zeppelin" in response.text()
+            finally:
+                browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert alerts == []
+    assert [e for e in errors if "Content Security Policy" in e] == []
+    assert (shots / "review-front.png").stat().st_size > 10_000
