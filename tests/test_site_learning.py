@@ -114,3 +114,28 @@ def test_a_date_line_on_every_article_is_volatile(site: Site, tmp_path: Path) ->
     assert DATE_1 in learned(db, source)["volatile"]
     found = bodies(db)
     assert all(texts[n][0] in found[p.lstrip("/")][1] for n, p in enumerate(paths))
+
+
+def test_reextract_learns_from_history_and_merges_false_versions(
+        site: Site, tmp_path: Path) -> None:
+    """An archive crawled without learning: `stet reextract` learns and cleans its history."""
+    page, texts = real_page("article-extraction", AUTORACING), stories("wcxb-dev", 4)
+    db = tmp_path / "archive.db"
+    publish(site, page, texts, {DATE_1: DATE_1})
+    crawl(db, site, "-s", "STET_SITE_LEARNING=False")
+    publish(site, page, texts, {DATE_1: DATE_2})
+    crawl(db, site, "--all", "-s", "STET_SITE_LEARNING=False")
+    assert len(json.loads(stet(db, "changes", "--format", "json").stdout)) == 4  # all false
+
+    result = stet(db, "reextract")
+    assert result.returncode == 0, result.stderr
+    assert "site blocks learned" in result.stderr
+    assert json.loads(stet(db, "changes", "--format", "json").stdout) == []
+    found = bodies(db)
+    assert all(count == 1 and DATE_1 not in body and DATE_2 not in body
+               for count, body in found.values())
+    source = site.url("/").split("/")[2]
+    shown = stet(db, "sources", "show", source)
+    assert "volatile" in shown.stdout and "by reextract" in shown.stdout
+    listed = stet(db, "sources", "list")
+    assert source in listed.stdout
