@@ -44,8 +44,8 @@ def describe(block: LearnedBlock) -> list[str]:
         block.example[:EXAMPLE_CHARS - 1] + "…")
     versions = ", ".join(f"{a}/v{v}" for a, v in block.versions)
     return [
-        f"\n{block.kind} {block.fingerprint}: on {block.pages} articles, learned "
-        f"{block.first_learned} by {block.learned_from}",
+        f"\n{block.kind} {block.fingerprint}: learned {block.first_learned} by "
+        f"{block.learned_from}, from {block.pages} articles",
         f"  {example!r}",
         f"  from article/version {versions}",
     ]

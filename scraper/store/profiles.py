@@ -201,10 +201,10 @@ def count_sightings(archive: Archive, source: str, kind: str,
 
 def save_block(archive: Archive, sighting: Sighting, source: str, articles: int, now: str,
                learned_from: str) -> None:
-    evidence = archive.db.execute(
-        "select article_id, version from site_sightings where source = ? and kind = ? and "
-        "fingerprint = ? order by article_id limit ?",
-        [source, sighting.kind, sighting.fingerprint, EVIDENCE_SHOWN]).fetchall()
+    evidence = archive.db.execute(  # a volatile shape's evidence: where the shape was seen
+        "select article_id, min(version) from site_sightings where source = ? and "
+        "fingerprint = ? group by article_id order by article_id limit ?",
+        [source, sighting.fingerprint, EVIDENCE_SHOWN]).fetchall()
     archive.db.execute(
         "insert into site_blocks (source, kind, fingerprint, example, pages, first_learned, "
         "last_learned, articles, versions, learned_from) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
