@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +14,8 @@ from typing import Any, TypeVar
 import click
 
 from scraper import __version__
-from scraper.errors import ArchiveError, StetError
+from scraper.errors import ArchiveError, ConfigError, StetError
+from scraper.logformat import LOG_DATE_FORMAT, LOG_LINE_FORMAT
 from scraper.store import DEFAULT_ARCHIVE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,7 +37,7 @@ class StetCommand(click.Command):
 
         try:
             return super().invoke(ctx)
-        except ArchiveError as error:
+        except (ArchiveError, ConfigError) as error:
             raise StetUsageError(str(error)) from None
         except sqlite3.Error as error:
             if fatal_reason(error) is None:
@@ -82,18 +84,22 @@ def db_option(command: F) -> F:
 @click.option("--sources", "sources_path", type=click.Path(dir_okay=False, path_type=Path),
               envvar="STET_SOURCES", default=DEFAULT_SOURCES, show_default=True,
               help="Sources file (TOML); also $STET_SOURCES.")
-@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv: debug).")
+@click.option("-v", "--verbose", count=True,
+              help="More log output on stderr: -v a line per page, -vv debug.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.version_option(__version__, prog_name="stet")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path, sources_path: Path, verbose: int) -> None:
+def cli(ctx: click.Context, db_path: Path, sources_path: Path, verbose: int,
+        quiet: bool) -> None:
     """Stet: watch news sites, keep every version of every article, show what changed."""
-    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    verbosity = 0 if quiet else 1 + min(verbose, 2)  # quiet, default, -v, -vv
+    level = [logging.ERROR, logging.WARNING, logging.INFO, logging.DEBUG][verbosity]
+    logging.basicConfig(level=level, format=LOG_LINE_FORMAT, datefmt=LOG_DATE_FORMAT)
     explicit = ctx.get_parameter_source("sources_path") != click.core.ParameterSource.DEFAULT
     db_default = ctx.get_parameter_source("db_path") == click.core.ParameterSource.DEFAULT
     ctx.obj = {"db": db_path, "db_default": db_default, "sources": sources_path,
                "sources_explicit": explicit,
-               "log_level": logging.getLevelName(level)}
+               "log_level": logging.getLevelName(level), "verbosity": verbosity}
 
 
 def _db(ctx: click.Context, db_path: Path | None) -> Path:
@@ -114,15 +120,51 @@ def _open(ctx: click.Context, db_path: Path | None) -> Any:
         raise StetUsageError(str(error)) from None
 
 
-def _sources(ctx: click.Context, args: tuple[str, ...]) -> list[Any]:
-    from scraper.crawl.sources import load_sources, resolve_sources
+def _configured(ctx: click.Context) -> list[Any]:
+    """The sources file's sources (none when the default file is missing); StetError."""
+    from scraper.crawl.sources import load_sources
 
     path = Path(ctx.obj["sources"])
+    return load_sources(path) if path.exists() or ctx.obj["sources_explicit"] else []
+
+
+def _sources(ctx: click.Context, args: tuple[str, ...]) -> list[Any]:
+    from scraper.crawl.sources import resolve_sources
+
     try:
-        configured = load_sources(path) if path.exists() or ctx.obj["sources_explicit"] else []
-        return resolve_sources(args, configured)
+        return resolve_sources(args, _configured(ctx))
     except StetError as error:
         raise StetUsageError(str(error)) from None
+
+
+def _duration(text: str | None) -> timedelta | None:
+    from scraper.durations import parse_duration
+
+    try:
+        return parse_duration(text) if text else None
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+
+
+@contextlib.contextmanager
+def _locked(path: Path, wait: bool) -> Iterator[None]:
+    """Hold the archive's writer lock; a second writer exits 2 saying who holds it."""
+    from scraper.crawl.lock import ArchiveLock, LockHeld
+
+    try:
+        lock = ArchiveLock(path, wait=wait)
+        lock.acquire()
+    except LockHeld as error:
+        raise StetUsageError(str(error)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def wait_option(command: F) -> F:
+    return click.option("--wait", is_flag=True, help="When another stet writes this archive, "
+                        "wait for it (default: exit with status 2).")(command)
 
 
 @cli.command()
@@ -130,10 +172,11 @@ def _sources(ctx: click.Context, args: tuple[str, ...]) -> list[Any]:
 @click.option("--all", "everything", is_flag=True,
               help="Re-check every known article of these sources now, not only the due ones.")
 @settings_option
+@wait_option
 @db_option
 @click.pass_context
 def crawl(ctx: click.Context, sources: tuple[str, ...], everything: bool,
-          settings: dict[str, str], db_path: Path | None) -> None:
+          settings: dict[str, str], wait: bool, db_path: Path | None) -> None:
     """One crawl pass over SOURCES (URLs or names in the sources file; default: all).
 
     Discovers new articles from home pages, feeds and sitemaps, and re-checks the
@@ -141,13 +184,18 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], everything: bool,
     even where pages failed: each failure is a row in `fetches`.
     """
     from scraper.crawl import CrawlRunner
+    from scraper.crawl.foreground import crawl_in_foreground
 
     chosen = _sources(ctx, sources)
-    _open(ctx, db_path).close()  # create or migrate the archive, or fail in one line
-    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"], settings=settings)
-    result = runner.run_pass(chosen, everything=everything)
-    click.echo(f"crawl: {', '.join(s.name for s in chosen)}: {result.describe()}", err=True)
-    if result.exit_code != 0:
+    with _locked(_db(ctx, db_path), wait):
+        _open(ctx, db_path).close()  # create or migrate the archive, or fail in one line
+        runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"],
+                             settings=settings, verbosity=ctx.obj["verbosity"])
+        live = sys.stderr.isatty() and ctx.obj["verbosity"] == 1
+        result = crawl_in_foreground(runner, chosen, everything=everything, live=live)
+    if ctx.obj["verbosity"]:
+        click.echo(f"crawl: {', '.join(s.name for s in chosen)}: {result.describe()}", err=True)
+    if result.crashed:
         raise click.ClickException(f"the crawl process failed (exit status {result.exit_code})")
 
 
@@ -209,26 +257,95 @@ def changes(ctx: click.Context, since: str | None, label: str | None, source: st
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--every", help="Interval for the SOURCES named here, e.g. 30s, 15m, 1h.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Crawl processes at once (one per source).")
+@click.option("--deadline", help="Longest a pass may run, e.g. 10m (default: three "
+              "intervals, at least 2m, at most 1h).")
+@click.option("--once", is_flag=True, help="Every due source one time, then exit (for cron).")
 @settings_option
+@wait_option
 @db_option
 @click.pass_context
-def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None,
-             settings: dict[str, str], db_path: Path | None) -> None:
-    """Crawl passes on each source's interval until stopped (SIGTERM or Ctrl-C)."""
+def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None, jobs: int,
+             deadline: str | None, once: bool, settings: dict[str, str], wait: bool,
+             db_path: Path | None) -> None:
+    """Crawl passes on each source's interval until stopped (SIGTERM or Ctrl-C).
+
+    SIGHUP reads the sources file again. A failing source waits longer after each
+    failed pass (`stet status` shows it) and recovers by itself.
+    """
     from scraper.crawl import CrawlRunner
-    from scraper.crawl.scheduler import Watcher
-    from scraper.durations import parse_duration
+    from scraper.crawl.alerts import notifier_for
+    from scraper.crawl.scheduler import Watcher, WatchOptions
+    from scraper.crawl.sources import resolve_sources
+
+    options = WatchOptions(_duration(every), jobs, _duration(deadline), once)
+    chosen = _sources(ctx, sources)
+    with _locked(_db(ctx, db_path), wait):
+        _open(ctx, db_path).close()
+        if ctx.obj["verbosity"] == 1:
+            logging.getLogger("scraper").setLevel(logging.INFO)  # one line per pass
+        runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"],
+                             settings=settings, verbosity=ctx.obj["verbosity"])
+        notifier = notifier_for(Path(ctx.obj["sources"]), _db(ctx, db_path))
+        logging.getLogger(__name__).warning("schedule: %s source(s); stop with Ctrl-C or "
+                                            "SIGTERM, reload with SIGHUP", len(chosen))
+        Watcher(runner, chosen, options, reload=lambda: resolve_sources(sources, _configured(ctx)),
+                after_pass=notifier.after_pass if notifier else None).run()
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output: a table for people, json for scripts.")
+@db_option
+@click.pass_context
+def status(ctx: click.Context, fmt: str, db_path: Path | None) -> None:
+    """How each source is doing: last and next pass, state (ok, backing off,
+    degraded), articles tracked and due, edits and error rate in the last 24 h;
+    the archive's size."""
+    import shutil
+
+    from scraper.crawl.health import build_status, render_status
 
     try:
-        interval: timedelta | None = parse_duration(every) if every else None
+        names = [s.name for s in _configured(ctx)]
     except StetError as error:
         raise StetUsageError(str(error)) from None
-    chosen = _sources(ctx, sources)
-    _open(ctx, db_path).close()
-    logging.getLogger("scraper").setLevel(logging.INFO)  # one line per pass, unattended
-    runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"], settings=settings)
-    click.echo(f"schedule: {len(chosen)} source(s); stop with Ctrl-C or SIGTERM", err=True)
-    Watcher(runner, chosen, interval).run()
+    archive = _open(ctx, db_path)
+    try:
+        report = build_status(archive, names)
+    finally:
+        archive.close()
+    click.echo(render_status(report, fmt, terminal=sys.stdout.isatty(),
+                             width=shutil.get_terminal_size((120, 24)).columns))
+
+
+@cli.command()
+@click.option("--older-than", "older_than", default="90d", show_default=True,
+              help="Drop checks older than this (30d, 12w, ...).")
+@click.option("--dry-run", is_flag=True, help="Only count what would be dropped.")
+@db_option
+@click.pass_context
+def prune(ctx: click.Context, older_than: str, dry_run: bool, db_path: Path | None) -> None:
+    """Drop old fetch rows that found nothing new (unchanged, not_modified).
+
+    Never a version, never an article's last check, nothing else. The freed space
+    is reused by SQLite; there is no VACUUM.
+    """
+    from scraper.store.status import prune_fetches
+    from scraper.timeutil import iso, utcnow
+
+    age = _duration(older_than)
+    assert age is not None
+    cutoff = iso(utcnow() - age)
+    archive = _open(ctx, db_path)
+    try:
+        count = prune_fetches(archive, cutoff, dry_run=dry_run)
+    finally:
+        archive.close()
+    verb = "would drop" if dry_run else "dropped"
+    click.echo(f"prune: {verb} {count} unchanged/not_modified fetch rows before {cutoff}",
+               err=True)
 
 
 @cli.command()
@@ -243,11 +360,9 @@ def reextract(ctx: click.Context, source: str | None, db_path: Path | None) -> N
     merged and leaves `stet changes`.
     """
     from scraper.crawl.reextract import reextract as run_reextract
-    from scraper.crawl.sources import load_sources
 
-    path = Path(ctx.obj["sources"])
     try:
-        configured = load_sources(path) if path.exists() or ctx.obj["sources_explicit"] else []
+        configured = _configured(ctx)
     except StetError as error:
         raise StetUsageError(str(error)) from None
     archive = _open(ctx, db_path)

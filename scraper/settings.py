@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from scraper import __version__
+from scraper.logformat import LOG_DATE_FORMAT, LOG_LINE_FORMAT
 from scraper.store import DEFAULT_ARCHIVE
 
 BOT_NAME = "stet"
@@ -82,7 +83,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.crawl.middlewares.HostConcurrencyMiddleware": 950,
 }
 ITEM_PIPELINES = {"scraper.crawl.pipeline.ArchivePipeline": 300}
+# The crawl's counts for its parent (progress bar, pass verdict) when STET_PROGRESS_FILE is set.
+EXTENSIONS = {"scraper.crawl.progress.StatsFile": 500}
 
 LOG_LEVEL = "INFO"
+# One format for every log line, the crawl's and `stet`'s own (scraper.logformat).
+LOG_FORMAT = LOG_LINE_FORMAT
+LOG_DATEFORMAT = LOG_DATE_FORMAT
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

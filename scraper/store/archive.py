@@ -92,14 +92,17 @@ class Archive(ArchiveQueries):
             [{"version_id": version_id, "label": label} for label in names], ignore=True)
 
     def record_pass(self, started_at: str, finished_at: str, sources: list[str],
-                    everything: bool, exit_code: int, error: str | None = None) -> dict[str, int]:
-        """Note a finished crawl pass with its fetch outcomes; returns them."""
+                    everything: bool, exit_code: int, error: str | None = None, *,
+                    state: str = "ok") -> dict[str, int]:
+        """Note a finished crawl pass (state: ok, failed, timeout, stopped) and its fetch
+        outcomes; returns them."""
         outcomes = outcome_counts(self.db, started_at, sources)
         with self._write() as db:
             db.table("passes").insert({
                 "started_at": started_at, "finished_at": finished_at,
                 "sources": json.dumps(sources), "all_articles": int(everything),
-                "exit_code": exit_code, "outcomes": json.dumps(outcomes), "error": error})
+                "exit_code": exit_code, "outcomes": json.dumps(outcomes), "error": error,
+                "state": state})
         return outcomes
 
     # -- writing ---------------------------------------------------------------

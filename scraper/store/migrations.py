@@ -165,7 +165,13 @@ DESCRIPTIONS = {
     "events": "Things that happen to an article besides a new version: gone, returned, "
               "redirect, flip-flop (back to an earlier version), quarantined, confirmed.",
     "version_labels": "One row per label of a version, for faceting and filtering.",
-    "passes": "One row per crawl pass, with its sources, exit status and fetch outcomes.",
+    "passes": "One row per crawl pass, with its sources, exit status and fetch outcomes; "
+              "state says ok, failed (nothing of the source could be read), timeout or "
+              "stopped, and error why.",
+    "source_state": "Per source, what `stet schedule` knows between passes: state (ok, "
+                    "backing off, degraded), consecutive failures, last and next pass.",
+    "alerts": "Every alert a rule in the sources file asked for: sent, pending (retried) "
+              "or failed for good, with the last error.",
     "revisions": "Every version beside the text it replaced: what the review pages read.",
 }
 
@@ -371,3 +377,33 @@ DESCRIPTIONS["frontier"] = (
 DESCRIPTIONS["sitemap_reads"] = (
     "Per source, each sitemap read and the <lastmod> it had then: a later pass skips the "
     "nested sitemaps that have not changed.")
+
+
+@migrations()
+def m050_pass_state(db: Database) -> None:
+    """Each pass's verdict (issue 12): ok, failed, timeout or stopped."""
+    db.table("passes").add_column("state", str)
+    db.execute("update passes set state = case when exit_code = 0 then 'ok' else 'failed' end")
+
+
+@migrations()
+def m051_source_state(db: Database) -> None:
+    """What `stet schedule` knows of each source between passes: back-off and next pass."""
+    db.table("source_state").create(
+        {"source": str, "state": str, "failures": int, "last_pass": str, "next_pass": str,
+         "last_error": str, "updated_at": str},
+        pk="source",
+    )
+
+
+@migrations()
+def m052_alerts(db: Database) -> None:
+    """Every alert owed to someone, until it is sent or has failed for good (issue 12)."""
+    db.table("alerts").create(
+        {"id": int, "version_id": int, "rule": str, "target": str, "title": str, "body": str,
+         "state": str, "attempts": int, "last_error": str, "created_at": str,
+         "next_attempt": str, "sent_at": str},
+        pk="id", foreign_keys=[("version_id", "versions", "id")],
+    )
+    db.table("alerts").create_index(["version_id", "rule"], unique=True)
+    db.table("alerts").create_index(["state", "next_attempt"])

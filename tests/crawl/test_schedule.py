@@ -6,14 +6,18 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from scraper.crawl.runner import PassResult
-from scraper.crawl.scheduler import Watcher
-from scraper.crawl.sources import source_for_url
+from scraper.crawl.scheduler import (
+    BACKOFF_CAP,
+    DEADLINE_CAP,
+    DEADLINE_FLOOR,
+    backoff,
+    deadline_for,
+    state_name,
+)
 from support.site import ROOT, Site
 
 ARTICLE = ("<html><head><meta property='og:type' content='article'></head><body><article>"
@@ -54,37 +58,17 @@ def test_schedule_runs_passes_until_sigterm(site: Site, tmp_path: Path) -> None:
     assert exit_codes == {0}
 
 
-class FlakyRunner:
-    """A runner whose first pass raises: the loop must log it and go on."""
-
-    def __init__(self, watcher_ref: list[Watcher]) -> None:
-        self.calls = 0
-        self.watcher_ref = watcher_ref
-
-    def run_pass(self, sources: list[object], *, everything: bool = False) -> PassResult:
-        self.calls += 1
-        if self.calls == 1:
-            raise RuntimeError("disk on fire")
-        if self.calls >= 3:
-            self.watcher_ref[0].stopping.set()
-        return PassResult(0, {"unchanged": 1})
-
-    def stop(self) -> None:
-        pass
+def test_backoff_doubles_and_is_capped() -> None:
+    assert [backoff(timedelta(minutes=15), n) for n in (0, 1, 2)] == [
+        timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1)]
+    assert backoff(timedelta(minutes=15), 10) == BACKOFF_CAP
+    assert backoff(timedelta(days=1), 5) == timedelta(days=1)  # never below the interval
+    assert [state_name(n) for n in (0, 1, 2, 3, 9)] == [
+        "ok", "backing off", "backing off", "degraded", "degraded"]
 
 
-def test_a_failed_pass_does_not_end_the_loop(caplog: object) -> None:
-    ref: list[Watcher] = []
-    runner = FlakyRunner(ref)
-    watcher = Watcher(runner, [source_for_url("https://news.example/")],  # type: ignore[arg-type]
-                      every=timedelta(seconds=1))
-    ref.append(watcher)
-    thread = threading.Thread(target=watcher.scheduler.run_all)
-    thread.start()
-    thread.join(timeout=5)
-    deadline = time.monotonic() + 10
-    while not watcher.stopping.is_set() and time.monotonic() < deadline:
-        watcher.scheduler.run_pending()
-        time.sleep(0.1)
-    assert runner.calls >= 3
-    assert "disk on fire" in caplog.text  # type: ignore[attr-defined]
+def test_deadline_is_a_few_intervals_within_bounds() -> None:
+    assert deadline_for(timedelta(minutes=15)) == 45 * 60
+    assert deadline_for(timedelta(seconds=1)) == DEADLINE_FLOOR.total_seconds()
+    assert deadline_for(timedelta(hours=6)) == DEADLINE_CAP.total_seconds()
+    assert deadline_for(timedelta(hours=6), timedelta(seconds=30)) == 30
