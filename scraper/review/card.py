@@ -42,7 +42,7 @@ def render_card(url: str, old: Version, new: Version) -> bytes:
         blocks.append((SIZES["text"], [Word("note", "No differences.")]))
     image = Image.new("RGB", (WIDTH, MAX_HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    y = _line(draw, MARGIN, f"Version {old.version} → {new.version} · {new.fetched_at}", "small")
+    y = _line(draw, MARGIN, f"Version {old.version} to {new.version} · {new.fetched_at}", "small")
     for size, words in blocks:
         y = _paragraph(draw, y + size // 2, words, size)
         if y > MAX_HEIGHT - 3 * MARGIN:

@@ -135,7 +135,9 @@ def _filters(where: EditFilter) -> tuple[list[str], dict[str, Any]]:
     clauses: list[str] = [_EDIT]
     params: dict[str, Any] = {}
     if where.source:
-        clauses.append("a.source = :source")
+        # "+": walk versions by time and look the source up, rather than sort a source's
+        # every edit by time (the front page wants the newest fifty).
+        clauses.append("+a.source = :source")
         params["source"] = where.source
     for name, label in (("label", where.label), ("stealth", "stealth" if where.stealth else "")):
         if label:
@@ -222,8 +224,9 @@ def search(db: Database, text: str, *, page: int = 1, per_page: int = 20) -> Sea
 def _hit(db: Database, query: str, article_id: int, newest: int) -> SearchHit:
     """When the article's text first held the query, and the version that lost it."""
     matching = {row[0] for row in db.execute(
-        "select v.version from versions v join versions_fts on versions_fts.rowid = v.id "
-        "where v.article_id = :a and versions_fts match :q",
+        "select v.version from versions v where v.id in (select rowid from versions_fts "
+        "where versions_fts match :q and rowid in (select id from versions "
+        "where article_id = :a))",
         {"a": article_id, "q": query}).fetchall()}
     numbers = [ref.version for ref in version_refs(db, article_id)]
     last = max(matching)
