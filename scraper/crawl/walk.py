@@ -132,13 +132,22 @@ class SourceWalk:
         in flight and the pass's budget for that kind lasts."""
         heap, taken = self._heaps[kind], []
         in_flight = self.in_flight(kind)
-        while heap and in_flight < window and self._may_take(kind):
+        floor = self._unread_rank() if kind == "article" else -UNDATED_RANK
+        while heap and in_flight < window and self._may_take(kind) and -heap[0][0] >= floor:
             entry = heapq.heappop(heap)[2]
             self._out[entry.url] = entry
             self.released[kind] += 1
             in_flight += 1
             taken.append(entry)
         return taken
+
+    def _unread_rank(self) -> int:
+        """The newest date among the sitemaps still to read this pass (in flight or next):
+        an article older than that waits, since the sitemap may list newer ones."""
+        ranks = [rank(entry.listed) for entry in self._out.values() if entry.kind == "sitemap"]
+        if self._heaps["sitemap"] and self._may_take("sitemap"):
+            ranks.append(-self._heaps["sitemap"][0][0])
+        return max(ranks, default=-UNDATED_RANK)
 
     def _may_take(self, kind: str) -> bool:
         if kind == "article":
@@ -158,9 +167,6 @@ class SourceWalk:
     def forget_in_flight(self) -> None:
         """Nothing is in flight any more (the crawl is idle): free the windows."""
         self._out.clear()
-
-    def has_pending(self) -> bool:
-        return any(self._may_take(kind) and self._heaps[kind] for kind in self._heaps)
 
     def frontier(self) -> list[Pending]:
         """What this pass leaves to the next: everything listed and not fetched, newest first."""

@@ -1,0 +1,182 @@
+"""Discovery that finds every article (issue 9): the walk, then real crawls of a site whose
+archive only nested sitemaps list (``support.nested_site``)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from scraper.crawl.freshness import dated_sitemap, url_date
+from scraper.crawl.sources import source_for_url
+from scraper.crawl.walk import DEFAULT_BUDGET, Budget, SourceWalk
+from scraper.store.frontier import Pending, SitemapRead
+from support.nested_site import NestedSite, publish
+from support.site import Site
+
+NOW = datetime(2026, 12, 6, tzinfo=UTC)  # our clock; the sites below live in 2025
+YEAR = timedelta(days=365)
+Crawl = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def walk(budget: Budget = DEFAULT_BUDGET, horizon: timedelta = YEAR) -> SourceWalk:
+    return SourceWalk(horizon, budget, NOW)
+
+
+def test_newest_first_undated_before_dated_in_listed_order() -> None:
+    w = walk()
+    w.add_article("https://x.example/b", "2025-03-01T00:00:00Z")
+    w.add_article("https://x.example/c", "2025-05-01T00:00:00Z")
+    w.add_article("https://x.example/a")
+    w.add_article("https://x.example/a2")
+    assert [p.url for p in w.take("article", 10)] == [
+        "https://x.example/a", "https://x.example/a2", "https://x.example/c",
+        "https://x.example/b"]
+
+
+def test_horizon_counts_back_from_the_sites_newest_date_not_our_clock() -> None:
+    w = walk(horizon=timedelta(days=30))
+    assert w.add_sitemap("https://x.example/2025-06.xml", "2025-06-30T00:00:00Z")
+    assert w.add_article("https://x.example/june-1", "2025-06-01T00:00:00Z")  # 29 days back
+    assert not w.add_article("https://x.example/may", "2025-05-30T00:00:00Z")
+    assert not w.add_sitemap("https://x.example/2025-04.xml", "2025-04-30T00:00:00Z")
+    assert w.add_article("https://x.example/undated")  # no date: cannot be too old
+    assert w.skipped["beyond_horizon"] == 2
+
+
+def test_a_date_far_ahead_of_our_clock_does_not_move_the_horizon() -> None:
+    w = walk(horizon=timedelta(days=30))
+    w.add_article("https://x.example/typo", "2999-01-01T00:00:00Z")
+    assert w.newest == ""
+    assert w.add_article("https://x.example/old", "2025-01-01T00:00:00Z")
+
+
+def test_articles_older_than_a_sitemap_to_read_wait_for_it() -> None:
+    w = walk()
+    w.add_article("https://x.example/old", "2025-05-01T00:00:00Z")
+    w.add_sitemap("https://x.example/june.xml", "2025-06-30T00:00:00Z")
+    assert w.take("article", 8) == []
+    assert [p.url for p in w.take("sitemap", 2)] == ["https://x.example/june.xml"]
+    assert w.take("article", 8) == []  # still in flight
+    w.add_article("https://x.example/new", "2025-06-30T00:00:00Z")
+    w.finish("https://x.example/june.xml")
+    assert [p.url for p in w.take("article", 8)] == ["https://x.example/new",
+                                                     "https://x.example/old"]
+
+
+def test_budgets_windows_and_the_frontier() -> None:
+    w = walk(Budget(articles=3, sitemaps=1))
+    for day in range(1, 6):
+        w.add_article(f"https://x.example/{day}", f"2025-06-0{day}T00:00:00Z")
+    w.add_sitemap("https://x.example/s1.xml", "2025-06-02T00:00:00Z")
+    w.add_sitemap("https://x.example/s2.xml", "2025-06-03T00:00:00Z")
+    assert [p.url for p in w.take("article", 2)] == ["https://x.example/5", "https://x.example/4"]
+    assert w.take("article", 2) == []  # the window is full
+    w.finish("https://x.example/5")
+    assert [p.url for p in w.take("article", 2)] == ["https://x.example/3"]
+    w.finish("https://x.example/4")
+    assert w.take("article", 2) == []  # the budget is spent
+    assert [p.url for p in w.take("sitemap", 2)] == ["https://x.example/s2.xml"]
+    w.mark_read("https://x.example/s2.xml")
+    w.finish("https://x.example/s2.xml")
+    assert w.take("sitemap", 2) == []
+    assert w.frontier() == [
+        Pending("https://x.example/2", "article", "2025-06-02T00:00:00Z"),
+        Pending("https://x.example/s1.xml", "sitemap", "2025-06-02T00:00:00Z"),
+        Pending("https://x.example/1", "article", "2025-06-01T00:00:00Z"),
+        Pending("https://x.example/3", "article", "2025-06-03T00:00:00Z")]  # still in flight
+    assert list(w.read_now) == ["https://x.example/s2.xml"]
+
+
+def test_an_unchanged_sitemap_is_not_read_again() -> None:
+    w = walk()
+    w.restore([], {"https://x.example/s.xml": SitemapRead("https://x.example/s.xml",
+                                                          "2025-06-02T00:00:00Z")})
+    assert not w.add_sitemap("https://x.example/s.xml", "2025-06-02T00:00:00Z")
+    w2 = walk()
+    w2.restore([], {"https://x.example/s.xml": SitemapRead("https://x.example/s.xml",
+                                                           "2025-06-02T00:00:00Z")})
+    assert w2.add_sitemap("https://x.example/s.xml", "2025-06-03T00:00:00Z")  # changed
+    assert walk().add_sitemap("https://x.example/s.xml")  # undated: always read
+
+
+def test_dated_sitemap_and_url_dates() -> None:
+    index = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+             b"<loc>/s/2025.xml</loc><lastmod>2025-06-30</lastmod></sitemap><sitemap>"
+             b"<loc>/s/2024.xml</loc></sitemap></sitemapindex>")
+    got = dated_sitemap(index, "https://x.example/sitemap.xml")
+    assert [(e.url, e.date) for e in got.sitemaps] == [
+        ("https://x.example/s/2025.xml", "2025-06-30T00:00:00Z"),
+        ("https://x.example/s/2024.xml", "")]
+    assert dated_sitemap(b"https://x.example/a\nhttps://x.example/b\n", "https://x.example/"
+                         ).urls[1].url == "https://x.example/b"
+    assert url_date("https://x.example/news/2025/03/14/story") == "2025-03-14T23:59:59Z"
+    assert url_date("https://x.example/sitemap-2025-02.xml") == "2025-02-28T23:59:59Z"
+    assert url_date("https://x.example/story/12345-report") == ""
+    assert url_date("https://x.example/sitemap-2024.xml", year_alone=True) == "2024-12-31T23:59:59Z"
+
+
+# -- real crawls ----------------------------------------------------------------------
+
+def fetched_stories(site: Site, nested: NestedSite, start: int = 0) -> list[int]:
+    """Story numbers in the order the crawl asked for them (0 is the newest)."""
+    by_path = nested.by_path()
+    return [by_path[hit.path].number for hit in site.requests[start:] if hit.path in by_path]
+
+
+def archived(db: Path) -> set[str]:
+    with sqlite3.connect(db) as conn:
+        return {row[0] for row in conn.execute("select url from articles")}
+
+
+def test_first_pass_archives_every_article_within_the_horizon_newest_first(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    nested = publish(site, 2000, spacing=timedelta(hours=8))  # 667 days, 2023 to 2025
+    within = nested.within(YEAR)
+    result = crawl([source_for_url(site.url("/"))], tmp_db, timeout=280)
+    assert result.returncode == 0, result.stderr[-3000:]
+    order = fetched_stories(site, nested)
+    assert len(order) == len(set(order)) == len(within) == 1096  # every one, once
+    assert archived(tmp_db) == {site.url(path) for path in within}
+    # Newest first: each story is fetched within a few places of its rank by date (up to
+    # eight are in flight at once).
+    assert max(abs(place - number) for place, number in enumerate(order)) <= 10
+    paths = site.paths()
+    assert paths.count("/robots.txt") == 1
+    assert "/sitemaps/2023.xml" not in paths and "/sitemaps/2024-05.xml" not in paths
+    assert "/sitemaps/2024-07.xml" in paths  # the oldest month inside the horizon
+
+
+def test_a_budget_stops_a_pass_and_the_next_pass_goes_on(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    nested = publish(site, 160, spacing=timedelta(hours=12))
+    source = replace(source_for_url(site.url("/")), max_new_articles=40, max_sitemaps=30)
+    first = crawl([source], tmp_db)
+    assert first.returncode == 0, first.stderr[-3000:]
+    one = fetched_stories(site, nested)
+    assert sorted(one) == list(range(40))  # the newest forty
+    start = len(site.requests)
+    second = crawl([source], tmp_db)
+    assert second.returncode == 0, second.stderr[-3000:]
+    two = fetched_stories(site, nested, start)
+    assert sorted(two) == list(range(40, 80))  # the next forty, none fetched twice
+    read_before = {p for p in site.paths()[:start] if p.startswith("/sitemaps/")}
+    assert not read_before & {hit.path for hit in site.requests[start:]}  # none read twice
+    start = len(site.requests)
+    third = crawl([source_for_url(site.url("/"))], tmp_db)  # default budgets: the rest
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert sorted(fetched_stories(site, nested, start)) == list(range(80, 160))
+    with sqlite3.connect(tmp_db) as conn:
+        assert conn.execute("select count(*) from frontier").fetchone() == (0,)
+
+
+def test_a_sources_horizon_keeps_older_articles_out(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    nested = publish(site, 120, spacing=timedelta(days=1))
+    source = replace(source_for_url(site.url("/")), horizon=timedelta(days=30))
+    result = crawl([source], tmp_db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(fetched_stories(site, nested)) == list(range(31))  # days 0 to 30
