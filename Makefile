@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(PY) tests/bench_changes.py
 	$(PY) tests/bench_realchanges.py
 	$(PY) tests/bench_archive.py
+	$(PY) tests/bench_storage.py
 
 docs: $(STAMP)
 	$(VENV)/bin/cog -r README.md

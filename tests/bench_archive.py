@@ -1,24 +1,36 @@
-"""Archive scale benchmark: the per-pass and per-page work on a big archive.
+"""Archive scale benchmark: the CLI's reads and the crawler's work on a big archive.
 
 Usage::
 
-    .venv/bin/python tests/bench_archive.py [--articles 100000] [--versions 10]
+    .venv/bin/python tests/bench_archive.py [--articles 100000] [--versions 10] [--plans]
 
-Builds two synthetic archives with the real schema (migrations.py) in a temporary
-folder: a small one (a tenth of the articles) as the baseline and the full one
-(by default 100,000 articles x 10 versions = 1,000,000 versions and 3 fetches per
-version), then times, on both, what every crawl pass and every page does: open and
-migrate, the due articles and known URLs of a source, `stet changes` for the last
-day, finding an article by URL, and saving an unchanged and a changed page. Flat
-times from the small to the big archive mean the indexes do their work. Not
-collected by pytest.
+Builds two archives with the real schema (migrations.py) in a temporary folder,
+with bulk inserts: a small one (a tenth of the articles) as the baseline and the
+full one (by default 100,000 articles x 10 versions = 1,000,000 versions, 3
+fetches per version, 1% of the articles with a flip-flop). One article of each
+gets ten real versions of a ~1,500-word story through ``Archive.save_page``, so
+``stet diff`` compares texts of a real length. Then it times, on both:
+
+- in process (median of 5, warm): ``stet changes`` (newest 100; last day; one
+  label; one source), an article's history (find it, its versions and events, as
+  its review page does), ``stet diff`` (last two versions; 1 against 10), and the
+  crawler's per-pass and per-page work (open, due articles, known URLs, saves);
+- as commands (median of 3): the same ``stet changes`` and ``stet diff`` run as
+  processes, beside ``stet --version``, the cost of starting one.
+
+``--plans`` prints SQLite's query plan of every statement the reads ran, to show
+which indexes they use. Flat times from the small to the big archive mean the
+indexes do their work. Not collected by pytest.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -26,17 +38,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from scraper.model import CleanPage, PageItem
+from scraper.clean import CleanPage
+from scraper.model import FetchItem, PageItem
+from scraper.review.report import list_changes, pick_versions, render_diff
 from scraper.store import Archive
-from scraper.store.migrations import migrate
 from scraper.timeutil import iso, parse_iso
 
 NOW = parse_iso("2026-11-28T12:00:00Z")
 WORDS = ("harbour council ferry storm budget school library quay road vote police fire "
          "grain bridge market festival tide pier engine crew report inquiry").split()
 SOURCES = 20
+STET = [str(Path(sys.executable).parent / "stet")]
 
 
 def body(rng: random.Random, words: int = 60) -> str:
@@ -47,44 +59,85 @@ def url(n: int) -> str:
     return f"https://news{n % SOURCES}.example/2026/11/story-{n}-about-the-harbour"
 
 
-def articles(count: int) -> Iterator[dict[str, Any]]:
+def minutes_ago(n: int, extra: int = 0) -> str:
+    return iso(NOW - timedelta(minutes=(n % 50_000) + extra))
+
+
+def articles(count: int, per: int) -> Iterator[tuple[Any, ...]]:
     for n in range(1, count + 1):
         changed = NOW - timedelta(minutes=n % 50_000)
-        yield {"id": n, "url": url(n), "source": f"news{n % SOURCES}",
-               "first_seen": iso(changed - timedelta(days=3)), "last_checked": iso(changed),
-               "last_changed": iso(changed), "next_check": iso(changed + timedelta(hours=1)),
-               "state": "active", "current_version": 0, "etag": f'"{n}"', "last_modified": ""}
+        yield (n, url(n), f"news{n % SOURCES}", iso(changed - timedelta(days=3)), iso(changed),
+               iso(changed), iso(changed + timedelta(hours=1)), "active", per, f'"{n}"')
 
 
-def versions(count: int, per: int, rng: random.Random) -> Iterator[dict[str, Any]]:
+def versions(count: int, per: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
     for n in range(1, count + 1):
         for v in range(1, per + 1):
-            when = iso(NOW - timedelta(minutes=(n % 50_000) + (per - v) * 60))
-            yield {"article_id": n, "version": v, "fetched_at": when, "headline": f"Story {n}",
-                   "byline": "Ann Lee", "body": body(rng), "text_hash": f"{n}-{v}",
-                   "quarantined": 0, "diff_from": v - 1 or None,
-                   "labels": '["numbers"]' if v > 1 else None, "cleaner_version": "4"}
+            yield (n, v, minutes_ago(n, (per - v) * 60), f"Story {n}", "Ann Lee", body(rng),
+                   f"{n}-{v}", v - 1 or None, '["numbers"]' if v > 1 else None, 2, 1)
 
 
-def fetches(count: int, per: int) -> Iterator[dict[str, Any]]:
+def checks(count: int, per: int) -> Iterator[tuple[Any, ...]]:
     for n in range(1, count + 1):
         for k in range(per * 3):
-            yield {"article_id": n, "url": url(n), "source": f"news{n % SOURCES}",
-                   "fetched_at": iso(NOW - timedelta(minutes=(n % 50_000) + k * 20)),
-                   "status": 200, "outcome": "unchanged" if k else "new"}
+            at = int((NOW - timedelta(minutes=(n % 50_000) + k * 20)).timestamp())
+            yield (n, at, 200, 2 if k else 0, n % SOURCES + 1)
 
 
 def build(path: Path, count: int, per: int) -> None:
-    rng = random.Random(count)
-    db = Database(path)
-    db.enable_wal()
-    migrate(db)
-    db["articles"].insert_all(articles(count), batch_size=5000)
-    db["versions"].insert_all(versions(count, per, rng), batch_size=5000)
-    db.execute(f"update articles set current_version = {per}")
-    db["fetches"].insert_all(fetches(count, per), batch_size=5000)
-    db.execute("analyze")
-    db.close()
+    """The archive's rows by bulk inserts; full-text search indexed once at the end."""
+    Archive(path).close()  # schema and WAL, as stet makes them
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("pragma synchronous = off")
+    triggers = conn.execute("select name, sql from sqlite_master where type = 'trigger' "
+                            "and tbl_name = 'versions'").fetchall()
+    conn.execute("begin")
+    for name, _ in triggers:
+        conn.execute(f"drop trigger [{name}]")
+    conn.executemany("insert into check_sources (id, name) values (?, ?)",
+                     [(n + 1, f"news{n}") for n in range(SOURCES)])
+    conn.executemany("insert into articles (id, url, source, first_seen, last_checked, "
+                     "last_changed, next_check, state, current_version, etag) "
+                     "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles(count, per))
+    conn.executemany("insert into versions (article_id, version, fetched_at, headline, byline, "
+                     "body, text_hash, diff_from, labels, cleaner_version, words_added) "
+                     "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     versions(count, per, random.Random(count)))
+    conn.execute("insert into version_labels (version_id, label) "
+                 "select id, 'numbers' from versions where version > 1")
+    conn.execute("insert into events (article_id, at, kind, version, detail) "
+                 "select id, last_changed, 'flip-flop', 1, json_object('from', current_version, "
+                 "'to', 1) from articles where id % 100 = 0")
+    conn.executemany("insert into checks (article_id, at, status, outcome, source) "
+                     "values (?, ?, ?, ?, ?)", checks(count, per))
+    for _, sql in triggers:
+        conn.execute(sql)
+    for (table,) in conn.execute("select name from sqlite_master where type = 'table' and "
+                                 "sql like '%using fts5%content=[versions]%'").fetchall():
+        conn.execute(f"insert into [{table}] ([{table}]) values ('rebuild')")
+    conn.execute("commit")
+    conn.execute("analyze")
+    conn.close()
+
+
+def story(edit: int) -> CleanPage:
+    """A ~1,500-word article after `edit` edits: a figure and a sentence change each time."""
+    rng = random.Random(7)
+    paragraphs = [body(rng, 50) for _ in range(30)]
+    for n in range(edit):
+        paragraphs[(n * 7) % 30] += f" The council said {n + 12} boats were lost."
+    return CleanPage(headline="Harbour storm", byline="Ann Lee", body="\n\n".join(paragraphs))
+
+
+def add_real_article(path: Path, count: int) -> str:
+    target = f"https://news0.example/2026/11/the-long-story-{count}"
+    archive = Archive(path)
+    for edit in range(10):
+        page = PageItem(url=target, source="news0", status=200, fetched_at=minutes_ago(edit),
+                        body=f"<html><p>{story(edit).body}</p></html>".encode())
+        archive.save_page(page, story(edit))
+    archive.close()
+    return target
 
 
 def timed(run: Callable[[], object], repeat: int = 5) -> float:
@@ -97,25 +150,94 @@ def timed(run: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(samples)
 
 
-def measure(path: Path, count: int) -> dict[str, float]:
-    archive = Archive(path)
+def reads(archive: Archive, target: str, count: int) -> dict[str, Callable[[], object]]:
+    """The CLI's and the review page's reads, as they run them."""
+    day = iso(NOW - timedelta(days=1))
+
+    def history() -> object:
+        article = archive.find_article(url(count // 2))
+        assert article is not None
+        return archive.versions(article.id), archive.events(article.id)
+
+    def diff(first: int | None = None, last: int | None = None) -> str:
+        chosen, old, new = pick_versions(archive, target, first, last)
+        return render_diff(chosen, old, new, "text")
+
+    return {
+        "stet changes": lambda: list_changes(archive, "", "", "", 100, "text"),
+        "stet changes --since 1d": lambda: list_changes(archive, day, "", "", 100, "text"),
+        "stet changes --label numbers": lambda: list_changes(archive, "", "numbers", "", 100,
+                                                             "text"),
+        "stet changes --source news3": lambda: list_changes(archive, "", "", "news3", 100,
+                                                            "text"),
+        "an article's history": history,
+        "stet diff URL (last two)": diff,
+        "stet diff URL --from 1 --to 10": lambda: diff(1, 10),
+    }
+
+
+def crawler_work(archive: Archive, path: Path, count: int) -> dict[str, Callable[[], object]]:
     target = url(count // 2)
     page = PageItem(url=target, source=f"news{(count // 2) % SOURCES}", status=200,
                     body=b"<html>x</html>", fetched_at=iso(NOW))
     same = archive.versions(count // 2)[-1]
     texts = iter(range(10**6))
-    results = {
-        "open + migrate": timed(lambda: Archive(path).close()),
-        "due articles of a source": timed(lambda: archive.due_articles("news1", NOW)),
-        "known URLs of a source": timed(lambda: archive.known_urls("news1")),
-        "stet changes, last day": timed(lambda: archive.changes(since=iso(NOW - timedelta(days=1)),
-                                                                limit=100)),
-        "find an article by URL": timed(lambda: archive.find_article(target)),
-        "save an unchanged page": timed(lambda: archive.save_page(page, CleanPage(
-            headline=same.headline, byline=same.byline, body=same.body))),
-        "save a changed page": timed(lambda: archive.save_page(page, CleanPage(
-            headline=same.headline, byline=same.byline, body=f"{same.body} {next(texts)}"))),
+    return {
+        "open + migrate": lambda: Archive(path).close(),
+        "due articles of a source": lambda: archive.due_articles("news1", NOW),
+        "known URLs of a source": lambda: archive.known_urls("news1"),
+        "save an unchanged page": lambda: archive.save_page(page, CleanPage(
+            headline=same.headline, byline=same.byline, body=same.body)),
+        "save a 304": lambda: archive.save_fetch(FetchItem(
+            url=target, source=page.source, status=304, fetched_at=iso(NOW),
+            outcome="not_modified")),
+        "save a changed page": lambda: archive.save_page(page, CleanPage(
+            headline=same.headline, byline=same.byline, body=f"{same.body} {next(texts)}")),
     }
+
+
+def commands(path: Path, target: str) -> dict[str, list[str]]:
+    return {
+        "stet --version (start-up alone)": ["--version"],
+        "stet changes": ["--db", str(path), "changes"],
+        "stet changes --since 1d": ["--db", str(path), "changes", "--since", "2026-11-27"],
+        "stet diff URL (last two)": ["--db", str(path), "diff", target, "--no-color"],
+    }
+
+
+def run_command(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(STET + args, check=True, capture_output=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def plans(archive: Archive, operations: dict[str, Callable[[], object]]) -> None:
+    """SQLite's plan for every distinct statement the reads ran."""
+    seen: list[str] = []
+    archive.db.conn.set_trace_callback(seen.append)
+    for run in operations.values():
+        run()
+    archive.db.conn.set_trace_callback(None)
+    printed = set()
+    for sql in seen:
+        shape = " ".join(sql.split())
+        if not shape.lower().startswith(("select", "with")) or shape in printed:
+            continue
+        printed.add(shape)
+        print(f"\n{shape[:160]}{'...' if len(shape) > 160 else ''}")
+        for row in archive.db.execute(f"explain query plan {sql}").fetchall():
+            print(f"  {row[3]}")
+
+
+def measure(path: Path, count: int, target: str, show_plans: bool) -> dict[str, float]:
+    archive = Archive(path)
+    operations = reads(archive, target, count)
+    results = {name: timed(run) for name, run in operations.items()}
+    results.update({name: timed(run) for name, run in crawler_work(archive, path, count).items()})
+    results.update({f"$ {name}": statistics.median(run_command(args) for _ in range(3))
+                    for name, args in commands(path, target).items()})
+    if show_plans:
+        plans(archive, operations)
     archive.close()
     return results
 
@@ -124,6 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--versions", type=int, default=10)
+    parser.add_argument("--plans", action="store_true", help="print the query plans")
     args = parser.parse_args()
     sizes = [max(args.articles // 10, 1), args.articles]
     table = {}
@@ -132,15 +255,17 @@ def main() -> None:
             path = Path(folder) / f"archive-{count}.db"
             start = time.perf_counter()
             build(path, count, args.versions)
+            target = add_real_article(path, count)
             size = path.stat().st_size / 2**20
             print(f"built {count:,} articles, {count * args.versions:,} versions, "
                   f"{count * args.versions * 3:,} fetches in {time.perf_counter() - start:.0f} s "
                   f"({size:,.0f} MiB)", flush=True)
-            table[count] = measure(path, count)
+            table[count] = measure(path, count, target, args.plans and count == sizes[-1])
     small, big = sizes
-    print(f"\nmedian ms          {small * args.versions:>14,} versions {big * args.versions:>10,}")
+    print(f"\n| median ms | {small * args.versions:,} versions | "
+          f"{big * args.versions:,} versions |\n|---|---|---|")
     for name in table[big]:
-        print(f"{name:<28} {table[small][name]:>14.2f} {table[big][name]:>19.2f}")
+        print(f"| {name} | {table[small][name]:.2f} | {table[big][name]:.2f} |")
 
 
 if __name__ == "__main__":
