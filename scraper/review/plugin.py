@@ -24,7 +24,8 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from scraper.diff import diff_versions, render_html
+from scraper.diff import diff_versions
+from scraper.diff.views import render_html_compact
 from scraper.model import Text
 from scraper.review import feeds, front, pages, search_page
 
@@ -130,7 +131,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None,
         diff = diff_versions(Text(previous, "", ""), Text(value, "", ""))
     else:
         diff = diff_versions(Text("", "", previous), Text("", "", value))
-    return Markup('<div class="stet-cell">{}</div>').format(Markup(render_html(diff)))
+    return Markup('<div class="stet-cell">{}</div>').format(Markup(render_html_compact(diff)))
 
 
 def _badges(value: str) -> Markup | None:

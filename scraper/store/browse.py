@@ -231,15 +231,16 @@ def _hit(db: Database, query: str, article_id: int, newest: int) -> SearchHit:
     numbers = [ref.version for ref in version_refs(db, article_id)]
     last = max(matching)
     gone_in = next((n for n in numbers if n > last), None)
-    row = db.execute(
-        "select snippet(versions_fts, -1, :open, :close, '…', 16), v.version, v.headline, "
-        "a.url, a.source from versions_fts join versions v on v.id = versions_fts.rowid "
-        "join articles a on a.id = v.article_id "
-        "where versions_fts match :q and versions_fts.rowid = :id",
+    snippet = db.execute(
+        "select snippet(versions_fts, -1, :open, :close, '…', 16) from versions_fts "
+        "where versions_fts match :q and rowid = :id",
         {"q": query, "id": newest, "open": SNIPPET_OPEN, "close": SNIPPET_CLOSE}).fetchone()
-    return SearchHit(article_id=article_id, url=row[3], source=row[4] or "",
-                     headline=row[2] or "", snippet=row[0] or "", snippet_version=row[1],
-                     first_version=min(matching), last_version=last, gone_in=gone_in)
+    row = db.execute("select v.version, v.headline, a.url, a.source from versions v "
+                     "join articles a on a.id = v.article_id where v.id = ?", [newest]).fetchone()
+    return SearchHit(article_id=article_id, url=row[2], source=row[3] or "",
+                     headline=row[1] or "", snippet=snippet[0] if snippet else "",
+                     snippet_version=row[0], first_version=min(matching), last_version=last,
+                     gone_in=gone_in)
 
 
 def search_plan(db: Database, text: str) -> list[str]:
