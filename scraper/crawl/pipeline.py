@@ -1,4 +1,8 @@
-"""The Scrapy pipeline: clean each fetched page, then store it. Thin on purpose."""
+"""The Scrapy pipeline: clean each fetched page, then store it. Thin on purpose.
+
+Cleaning runs in worker processes (crawl/workers.py, STET_EXTRACT_WORKERS); storing
+stays here, one writer for the archive.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
-from scraper.clean import clean_page
+from scraper.crawl.workers import ExtractionPool, default_workers
 from scraper.errors import ArchiveError
 from scraper.model import CleanPage, FetchItem, PageItem, Selectors
 from scraper.store import DEFAULT_ARCHIVE, Archive
@@ -27,6 +31,7 @@ class ArchivePipeline:
         self.db_path = crawler.settings.get("STET_DB", DEFAULT_ARCHIVE)
         self.archive: Archive | None = None
         self.learning: SiteLearning | None = None  # issue 9: learns as pages arrive
+        self.pool: ExtractionPool | None = None
         self.failure = ""  # a fatal archive error (disk full, read-only): the pass stops
 
     @classmethod
@@ -37,19 +42,25 @@ class ArchivePipeline:
         self.archive = Archive(self.db_path)
         if self.crawler.settings.getbool("STET_SITE_LEARNING", True):
             self.learning = SiteLearning(self.archive)
+        workers = self.crawler.settings.get("STET_EXTRACT_WORKERS")
+        self.pool = ExtractionPool(default_workers() if workers in (None, "") else int(workers))
 
     def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
         if self.archive is not None:
             self.archive.close()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         assert self.archive is not None
+        page = await self._clean(item) if isinstance(item, PageItem) and not self.failure \
+            else None
         if self.failure:
             return item
         policy = self._policy(getattr(item, "source", ""))
         try:
             if isinstance(item, PageItem):
-                page = self._clean(item)
+                assert page is not None
                 if self.learning is not None:  # learned since it was cleaned: apply it too
                     page = self.learning.settle(item.source, page)
                 outcome = self.archive.save_page(item, page, policy)
@@ -84,11 +95,12 @@ class ArchivePipeline:
         assert self.crawler.engine is not None
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
-    def _clean(self, item: PageItem) -> CleanPage:
+    async def _clean(self, item: PageItem) -> CleanPage:
+        assert self.pool is not None
         selectors = Selectors.from_config(item.selectors)
         profile = self.learning.profile(item.source) if self.learning is not None else None
-        return clean_page(item.body, item.url, encoding=item.encoding, selectors=selectors,
-                          profile=profile)
+        return await self.pool.clean(item.body, item.url, encoding=item.encoding,
+                                     selectors=selectors, profile=profile)
 
     def _policy(self, source: str) -> RevisitPolicy:
         sources = getattr(self.crawler.spider, "sources", {}) or {}
