@@ -35,6 +35,7 @@ STET_SOURCES = os.environ.get("STET_SOURCES") or "sources.toml"
 STET_MAX_NEW_ARTICLES = 5000  # new article pages fetched
 STET_MAX_SITEMAPS = 500  # sitemaps fetched, indexes included
 STET_MAX_LISTED_URLS = 50_000  # listed article URLs held; past it, no more sitemaps are read
+STET_MAX_SECTION_PAGES = 12  # section fronts a start page's menus link (0: none)
 STET_MAX_RETRY_AFTER = 120  # seconds; a longer Retry-After gives up (outcome error)
 STET_RETRY_AFTER_TIMES = 3  # retries that honour Retry-After, besides RETRY_TIMES
 STET_ALLOW_PRIVATE = False  # True lets every source reach loopback/private addresses

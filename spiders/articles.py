@@ -312,6 +312,11 @@ class ArticlesSpider(Spider):
             for feed in discover.find_feeds(response.body, response.url):
                 if self.may_fetch(source, feed):
                     yield self.discovery_request(source, feed, depth=1)
+            # Section fronts list stories the home page does not: their links, one level.
+            for url in self.walks[source.name].sections(
+                    discover.section_links(response.body, response.url)):
+                if self.may_fetch(source, url):
+                    yield self.discovery_request(source, url, depth=1)
             if ROBOTS_SITEMAPS in response.meta:  # the robots.txt guard has read them
                 yield from self.sitemap_requests(
                     source, map(Listed, response.meta[ROBOTS_SITEMAPS]))

@@ -19,10 +19,20 @@ from scraper.crawl.xmlutil import GZIP_MAGIC, children, gunzip, local_name, text
 from scraper.urls import (
     SLUG_WORD,
     absolute_url,
+    looks_like_article_url,
     same_site,
 )
 
 HEADLINE_MIN_WORDS = 5  # a link with this many words of text is a story's teaser
+# Path segments of menu links that lead to no list of stories.
+SERVICE_SEGMENTS = frozenset(
+    "about about-us contact contact-us privacy privacy-policy terms terms-of-use impressum"
+    " imprint search login logout signin sign-in register signup subscribe subscription"
+    " subscriptions newsletter newsletters account feed feeds rss atom wp-admin wp-login.php"
+    " cdn-cgi cart shop jobs careers advertise cookies cookie-policy sitemap profile user users"
+    " help faq donate store events weather tv radio live-tv podcast podcasts author authors"
+    " video videos gallery galleries".split())
+MENU_MARKS = ("nav", "menu")  # class or id words of a site's menu
 
 # schema.org types (JSON-LD @type) of story pages, and of pages that are not stories.
 ARTICLE_TYPES = frozenset({
@@ -187,6 +197,42 @@ def headline_links(html: bytes | str, base_url: str) -> list[str]:
         if link and same_site(link, base_url):
             links.append(link)
     return _unique(links)
+
+
+def section_links(html: bytes | str, base_url: str) -> list[str]:
+    """Same-site links in the page's menus (<nav>, <header>, role=navigation, a class or id
+    naming a nav or menu) to pages that may list stories: section fronts, whatever their
+    CMS calls them, but not the page itself, files, or service pages (login, search...)."""
+    root = _html_root(html)
+    if root is None:
+        return []
+    base, here = _page_base(root, base_url), absolute_url(base_url, base_url)
+    links = []
+    for a in root.iter("a"):
+        link = absolute_url(a.get("href") or "", base)
+        if (link and link != here and same_site(link, base_url) and _section_path(link)
+                and not looks_like_article_url(link) and _in_menu(a)):
+            links.append(link)
+    return _unique(links)
+
+
+def _section_path(url: str) -> bool:
+    """One to three path segments, no query, no service segment, a page not a file."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if parts.query or not 0 < len(segments) <= 3 or SERVICE_SEGMENTS.intersection(segments):
+        return False
+    extension = segments[-1].rpartition(".")[2] if "." in segments[-1] else ""
+    return extension in ("", "html", "htm", "shtml", "php", "asp", "aspx")
+
+
+def _in_menu(element: Any) -> bool:
+    for parent in element.iterancestors():
+        words = f"{parent.get('class') or ''} {parent.get('id') or ''}".lower()
+        if (parent.tag in ("nav", "header") or parent.get("role") == "navigation"
+                or any(mark in words for mark in MENU_MARKS)):
+            return True
+    return False
 
 
 def _in_chrome(element: Any) -> bool:

@@ -33,6 +33,7 @@ class Budget:
     articles: int = 5000  # new article pages fetched
     sitemaps: int = 500  # sitemaps fetched (indexes included)
     listed: int = 50_000  # listed URLs held; past it, no more sitemaps are read
+    sections: int = 12  # section pages (menu links of a start page) fetched
 
 
 DEFAULT_BUDGET = Budget()
@@ -43,7 +44,8 @@ def budget_from(settings: BaseSettings, articles: int = 0, sitemaps: int = 0) ->
     return Budget(
         articles=articles or settings.getint("STET_MAX_NEW_ARTICLES", DEFAULT_BUDGET.articles),
         sitemaps=sitemaps or settings.getint("STET_MAX_SITEMAPS", DEFAULT_BUDGET.sitemaps),
-        listed=settings.getint("STET_MAX_LISTED_URLS", DEFAULT_BUDGET.listed))
+        listed=settings.getint("STET_MAX_LISTED_URLS", DEFAULT_BUDGET.listed),
+        sections=settings.getint("STET_MAX_SECTION_PAGES", DEFAULT_BUDGET.sections))
 
 
 def rank(date: str) -> int:
@@ -69,6 +71,7 @@ class SourceWalk:
         self._heaps: dict[str, list[tuple[int, int, Pending]]] = {"article": [], "sitemap": []}
         self._out: dict[str, Pending] = {}  # released, not finished
         self._sitemaps_seen: set[str] = set()
+        self._sections: set[str] = set()
         self._order = itertools.count()
 
     def restore(self, pending: Iterable[Pending], reads: dict[str, SitemapRead]) -> None:
@@ -83,6 +86,18 @@ class SourceWalk:
                 self.add_sitemap(entry.url, entry.listed)
             else:
                 self.add_article(entry.url, entry.listed)
+
+    def sections(self, urls: Iterable[str]) -> list[str]:
+        """The section pages to fetch of those a start page's menus link: new ones, in
+        page order, while the budget lasts."""
+        taken = []
+        for url in urls:
+            if len(self._sections) >= self.budget.sections:
+                break
+            if url not in self._sections:
+                self._sections.add(url)
+                taken.append(url)
+        return taken
 
     def note_date(self, date: str) -> None:
         """Move the horizon's anchor to date if it is the newest plausible one so far."""

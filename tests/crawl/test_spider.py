@@ -65,12 +65,15 @@ def test_home_page_gives_feeds_robots_and_new_articles(tmp_path: Path) -> None:
     home = response(f"{HN}/", (SITES / "home.html").read_bytes(), meta={"stet_depth": 0})
     requests = list(spider.parse_discovery(home))
     assert urls(requests) == [
-        f"{HN}/feeds/all.rss", f"{HN}/feeds/sport.atom", f"{HN}/robots.txt", STORY,
+        f"{HN}/feeds/all.rss", f"{HN}/feeds/sport.atom",
+        f"{HN}/news/", f"{HN}/sport", f"{HN}/tag/pier", f"{HN}/page/2",  # its menu's sections
+        f"{HN}/robots.txt", STORY,
         "https://m.harbour-news.example/local/fishing-quotas-cut-for-next-season-987654",
         f"{HN}/business/fish-market-reopens-after-fire.html"]
-    robots = requests[2]
+    robots = requests[6]
     assert robots.meta["dont_obey_robotstxt"] and robots.callback == spider.parse_discovery
-    story = requests[3]
+    assert requests[2].meta["stet_depth"] == 1  # a section's links only, no deeper
+    story = requests[7]
     assert story.callback == spider.parse_article and story.errback == spider.fetch_failed
     assert story.meta["dont_cache"] is True
     assert 404 in story.meta["handle_httpstatus_list"] and 304 in story.meta["handle_httpstatus_list"]

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from scraper.crawl.discover import section_links
 from scraper.crawl.freshness import dated_sitemap, url_date
 from scraper.crawl.sources import source_for_url
 from scraper.crawl.walk import DEFAULT_BUDGET, Budget, SourceWalk
@@ -180,3 +181,37 @@ def test_a_sources_horizon_keeps_older_articles_out(
     result = crawl([source], tmp_db)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sorted(fetched_stories(site, nested)) == list(range(31))  # days 0 to 30
+
+
+def test_section_links_from_the_menus_of_several_templates() -> None:
+    page = """<html><body>
+    <header><a href="/">Home</a><a href="/politics/">Politics</a></header>
+    <ul id="menu-main-menu" class="menu"><li class="menu-item"><a href="/category/sport/">Sport</a>
+    </li></ul>
+    <nav role="navigation"><a href="/business">Business</a><a href="/about-us">About</a>
+    <a href="/search?q=x">Search</a><a href="/static/guide.pdf">Guide</a></nav>
+    <div class="navbar-collapse"><a href="/culture">Culture</a><a href="/culture/film.html">Film</a>
+    <a href="https://other.example/news/">Elsewhere</a>
+    <a href="/news/2025/06/30/a-story-in-the-menu">A story</a></div>
+    <main><a href="/opinion/">Opinion, linked from the page body</a></main></body></html>"""
+    assert section_links(page, "https://x.example/") == [
+        "https://x.example/politics/", "https://x.example/category/sport/",
+        "https://x.example/business", "https://x.example/culture"]  # film.html: a story
+
+
+def test_articles_only_a_section_front_lists_are_found(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    story = "<html><head><meta property='og:type' content='article'></head><body><article>" \
+            "<h1>{0}</h1>" + "<p>The council met on Monday to discuss {0} at length.</p>" * 3 \
+            + "</article></body></html>"
+    site.set("/", "<html><body><nav><a href='/politics/'>Politics</a><a href='/about'>About</a>"
+                  "</nav><a href='/news/2025/06/30/pier-vote-held'>Pier vote</a></body></html>")
+    site.set("/politics/", "<html><body><a href='/news/2025/06/29/budget-passes-at-last'>Budget"
+                           "</a></body></html>")
+    site.set("/news/2025/06/30/pier-vote-held", story.format("the pier"))
+    site.set("/news/2025/06/29/budget-passes-at-last", story.format("the budget"))
+    result = crawl([source_for_url(site.url("/"))], tmp_db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert archived(tmp_db) == {site.url("/news/2025/06/30/pier-vote-held"),
+                                site.url("/news/2025/06/29/budget-passes-at-last")}
+    assert "/about" not in site.paths()
