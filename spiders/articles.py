@@ -62,6 +62,7 @@ NEW_PRIORITY = 1  # new articles, which the walk hands out newest first, before 
 SITEMAP_WINDOW = 2  # sitemaps of one source in flight at once
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 TRUE = ("1", "true", "yes", "on")
+RETRY_LATER = frozenset({408, 425, 429, *range(500, 600)})  # a new article tried next pass
 
 
 class ArticlesSpider(Spider):
@@ -221,11 +222,11 @@ class ArticlesSpider(Spider):
             self.crawler.stats.inc_value("stet/new_articles")
             yield self.article_request(source, entry.url, pending=True)
 
-    def finished(self, meta: dict[str, Any]) -> Iterator[Request]:
+    def finished(self, meta: dict[str, Any], failed: bool = False) -> Iterator[Request]:
         """A sitemap or new article the walk released is done: the next ones may go."""
         source = self.sources.get(meta.get("stet_source", ""))
         if source is not None and meta.get("stet_pending"):
-            self.walks[source.name].finish(meta["stet_pending"])
+            self.walks[source.name].finish(meta["stet_pending"], failed=failed)
             yield from self.release(source)
 
     def updated_article_requests(self, source: Source,
@@ -245,8 +246,7 @@ class ArticlesSpider(Spider):
 
     def sitemap_requests(self, source: Source, sitemaps: Iterable[Listed],
                          parent: str = "") -> Iterator[Request]:
-        """Nested sitemaps go to the walk, dated by their <lastmod>, else a date in their
-        URL, else their parent's; the newest go out now."""
+        """Nested sitemaps to the walk, dated by <lastmod>, URL or parent; newest go now."""
         walk = self.walks[source.name]
         for entry in sitemaps:
             if self.may_fetch(source, entry.url):
@@ -337,7 +337,7 @@ class ArticlesSpider(Spider):
 
     def parse_article(self, response: Response) -> Iterator[PageItem | FetchItem | Request]:
         yield from self.article_outcome(response)
-        yield from self.finished(response.meta)
+        yield from self.finished(response.meta, failed=response.status in RETRY_LATER)
 
     def article_outcome(self, response: Response) -> Iterator[PageItem | FetchItem]:
         source = self.sources[response.meta["stet_source"]]
@@ -397,4 +397,4 @@ class ArticlesSpider(Spider):
         yield FetchItem(url=requested_url(request, request.url),
                         source=request.meta["stet_source"], fetched_at=iso(utcnow()),
                         outcome=outcome, status=status, error=text)
-        yield from self.finished(request.meta)
+        yield from self.finished(request.meta, failed=outcome == "error")

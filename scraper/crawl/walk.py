@@ -70,6 +70,7 @@ class SourceWalk:
         self.released: Counter[str] = Counter()
         self._heaps: dict[str, list[tuple[int, int, Pending]]] = {"article": [], "sitemap": []}
         self._out: dict[str, Pending] = {}  # released, not finished
+        self._failed: list[Pending] = []  # fetches that failed: the next pass tries again
         self._sitemaps_seen: set[str] = set()
         self._sections: set[str] = set()
         self._order = itertools.count()
@@ -170,9 +171,12 @@ class SourceWalk:
         return (self.released["sitemap"] < self.budget.sitemaps
                 and len(self._heaps["article"]) < self.budget.listed)
 
-    def finish(self, url: str) -> None:
-        """A released entry was fetched (or failed): its place in the window is free."""
-        self._out.pop(url, None)
+    def finish(self, url: str, *, failed: bool = False) -> None:
+        """A released entry was fetched: its place in the window is free. One that failed
+        (a server error, a timeout) goes back to the frontier for the next pass."""
+        entry = self._out.pop(url, None)
+        if entry is not None and failed:
+            self._failed.append(entry)
 
     def mark_read(self, url: str) -> None:
         """A sitemap was read to the end; remember the date it was listed with."""
@@ -186,7 +190,7 @@ class SourceWalk:
     def frontier(self) -> list[Pending]:
         """What this pass leaves to the next: everything listed and not fetched, newest first."""
         left = [*self._heaps["sitemap"], *self._heaps["article"]]
-        return [entry for _, _, entry in sorted(left)] + list(self._out.values())
+        return [entry for _, _, entry in sorted(left)] + [*self._out.values(), *self._failed]
 
 
 def save_walks(frontier: Frontier, walks: dict[str, SourceWalk]) -> Counter[str]:

@@ -19,6 +19,9 @@ urls = ["https://courier.example/", "https://courier.example/feed.xml"]
 interval = "15m"
 article_pattern = "/news/\\\\d{4}/"
 revisit = [["6h", "10m"], ["2d", "2h"]]
+horizon = "90d"
+max_new_articles = 200
+max_sitemaps = 30
 
 [source.selectors]
 body = "div.story"
@@ -45,6 +48,11 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     assert courier.selectors == {"body": "div.story", "remove": [".promo"]}
     assert gazette.urls == ("https://gazette.example/sitemap.xml",)
     assert gazette.revisit == DEFAULT_POLICY and not gazette.allow_private
+    assert courier.discovery_horizon == timedelta(days=90)
+    assert (courier.max_new_articles, courier.max_sitemaps) == (200, 30)
+    # By default discovery goes back as far as the revisit table does, budgets from settings.
+    assert gazette.discovery_horizon == timedelta(days=365) and gazette.horizon is None
+    assert (gazette.max_new_articles, gazette.max_sitemaps) == (0, 0)
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -58,6 +66,11 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
      "not a valid regular expression"),
     ('[[source]]\nname = "a"\nurls = ["https://a.example/"]\nrevisit = [["1d", "1h"], ["1h", "5m"]]',
      "ages must increase"),
+    ('[[source]]\nname = "a"\nurls = ["https://a.example/"]\nhorizon = "a year"', "bad duration"),
+    ('[[source]]\nname = "a"\nurls = ["https://a.example/"]\nmax_sitemaps = -1',
+     "max_sitemaps must be a whole number"),
+    ('[[source]]\nname = "a"\nurls = ["https://a.example/"]\nmax_new_articles = "many"',
+     "max_new_articles must be a whole number"),
     ('[[source]]\nname = "a"\nurls = ["https://a.example/"]\n[[source]]\nname = "a"\n'
      'urls = ["https://b.example/"]', "used twice"),
 ])

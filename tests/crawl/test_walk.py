@@ -14,7 +14,7 @@ from scraper.crawl.discover import section_links
 from scraper.crawl.freshness import dated_sitemap, url_date
 from scraper.crawl.sources import source_for_url
 from scraper.crawl.walk import DEFAULT_BUDGET, Budget, SourceWalk
-from scraper.store.frontier import Pending, SitemapRead
+from scraper.store.frontier import Frontier, Pending, SitemapRead
 from support.nested_site import NestedSite, publish
 from support.site import Site
 
@@ -215,3 +215,44 @@ def test_articles_only_a_section_front_lists_are_found(
     assert archived(tmp_db) == {site.url("/news/2025/06/30/pier-vote-held"),
                                 site.url("/news/2025/06/29/budget-passes-at-last")}
     assert "/about" not in site.paths()
+
+
+def test_a_failed_fetch_goes_back_to_the_frontier() -> None:
+    w = walk()
+    w.add_article("https://x.example/a", "2025-06-01T00:00:00Z")
+    w.add_article("https://x.example/b", "2025-06-02T00:00:00Z")
+    w.take("article", 8)
+    w.finish("https://x.example/a", failed=True)
+    w.finish("https://x.example/b")
+    assert w.frontier() == [Pending("https://x.example/a", "article", "2025-06-01T00:00:00Z")]
+
+
+def test_the_frontier_is_kept_in_the_archive(tmp_db: Path) -> None:
+    frontier = Frontier(tmp_db)
+    first = [Pending("https://x.example/s.xml", "sitemap", "2025-06-02T00:00:00Z"),
+             Pending("https://x.example/a", "article")]
+    frontier.save("x", first, [SitemapRead("https://x.example/i.xml", "2025-06-30T00:00:00Z",
+                                           "2026-12-06T00:00:00Z")], "2026-12-06T00:00:00Z")
+    frontier.save("y", [Pending("https://y.example/b", "article")], [], "2026-12-06T00:00:00Z")
+    assert frontier.pending("x") == first
+    frontier.save("x", first[1:], [], "2026-12-06T01:00:00Z")  # replaces x's, keeps reads
+    frontier.close()
+    again = Frontier(tmp_db)
+    assert again.pending("x") == first[1:] and len(again.pending("y")) == 1
+    assert again.sitemap_reads("x")["https://x.example/i.xml"].lastmod == "2025-06-30T00:00:00Z"
+    again.close()
+
+
+def test_a_new_article_that_failed_is_tried_again_next_pass(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    nested = publish(site, 40, spacing=timedelta(hours=12), home=0)
+    flaky = nested.stories[30].path  # listed only by a daily sitemap
+    for _ in range(3):  # the first try and both retries
+        site.queue(flaky, "busy", status=503)
+    source = source_for_url(site.url("/"))
+    assert crawl([source], tmp_db).returncode == 0
+    assert site.url(flaky) not in archived(tmp_db) and len(archived(tmp_db)) == 39
+    start = len(site.requests)
+    assert crawl([source], tmp_db).returncode == 0
+    assert site.url(flaky) in archived(tmp_db)
+    assert not any(hit.path.startswith("/sitemaps/") for hit in site.requests[start:])
