@@ -29,6 +29,7 @@ FURNITURE_MIN_ARTICLES = 3  # distinct articles sharing a paragraph before it is
 FURNITURE_MIN_SHARE = 0.05  # ... and this share of the source's articles (one template of many)
 VOLATILE_MIN_ARTICLES = 2  # articles on which the same shape changed alone
 VOLATILE_MAX_WORDS = 30  # a longer paragraph is story, whatever changed in it
+COPY_MAX_SHARE = 0.5  # a body sharing more of its words with other articles is a copy
 KEEP_MIN_SHARE = 0.3  # a filter that would leave less of the body than this is not applied
 
 SPACE_RE = re.compile(r"\s+")
@@ -147,6 +148,16 @@ def is_furniture(articles: int, source_articles: int) -> bool:
     """Enough distinct articles share a paragraph for it to be the site's, not a story's."""
     return (articles >= FURNITURE_MIN_ARTICLES
             and articles >= FURNITURE_MIN_SHARE * source_articles)
+
+
+def is_site_wide(shared: set[str], body: str) -> bool:
+    """Shared paragraphs that are a minority of this body: furniture around a story.
+
+    When most of a body is shared with other articles, the article is a copy (a
+    syndicated or republished story): its shared paragraphs are story, not furniture.
+    """
+    total = sum(map(word_count, paragraphs(body)))
+    return bool(shared) and sum(map(word_count, shared)) <= COPY_MAX_SHARE * total
 
 
 def is_volatile(articles: int) -> bool:

@@ -103,38 +103,38 @@ class SiteLearning:
                 [{"source": source, "kind": s.kind, "fingerprint": s.fingerprint,
                   "article_id": article_id, "version": s.version, "seen_at": now}
                  for s in sightings], ignore=True)
-            learned = self._learn(source, sightings, now, learned_from)
+            learned = self._learn(source, sightings, versions[-1].body, now, learned_from)
         if learned:
             self._profiles.pop(source, None)
             if self.refilter:
                 self.filter_history(source, self.articles_with(source, learned))
         return learned
 
-    def _learn(self, source: str, sightings: list[Sighting], now: str,
+    def _learn(self, source: str, sightings: list[Sighting], body: str, now: str,
                learned_from: str) -> list[str]:
         profile = self.profile(source)
         known = profile.furniture | profile.volatile
         fresh = [s for s in sightings if s.fingerprint not in known]
         total = count_articles(self.archive, source)
-        learned = []
+        found: list[Sighting] = []
         for kind in KINDS:
             chosen = {s.fingerprint: s for s in fresh if s.kind == kind}
-            for fingerprint, articles in count_sightings(self.archive, source, kind, chosen):
-                enough = (site.is_furniture(articles, total) if kind == "furniture"
-                          else site.is_volatile(articles))
-                if not enough:
-                    continue
-                found = chosen[fingerprint]
-                save_block(self.archive, found, source, articles, now, learned_from)
-                learned.append(fingerprint)
-                if kind == "furniture" and site.maybe_volatile(found.example):
-                    # A site-wide line with a date or a figure (today's date, a visitor
-                    # count) will read differently tomorrow: its shape is volatile too.
-                    twin = Sighting("volatile", site.shape_fingerprint(found.example),
-                                    found.example, found.version)
-                    save_block(self.archive, twin, source, articles, now, learned_from)
-                    learned.append(twin.fingerprint)
-        return learned
+            found += [chosen[fp] for fp, articles in count_sightings(
+                self.archive, source, kind, chosen) if (site.is_furniture(articles, total)
+                                                        if kind == "furniture"
+                                                        else site.is_volatile(articles))]
+        furniture = {s.example for s in found if s.kind == "furniture"}
+        if not site.is_site_wide(furniture, body):
+            found = [s for s in found if s.kind != "furniture"]  # a copy of other articles
+        for sighting in list(found):
+            if sighting.kind == "furniture" and site.maybe_volatile(sighting.example):
+                # A site-wide line with a date or a figure (today's date, a visitor
+                # count) will read differently tomorrow: its shape is volatile too.
+                found.append(Sighting("volatile", site.shape_fingerprint(sighting.example),
+                                      sighting.example, sighting.version))
+        for sighting in found:
+            save_block(self.archive, sighting, source, now, learned_from)
+        return [s.fingerprint for s in found]
 
     def articles_with(self, source: str, fingerprints: list[str]) -> list[int]:
         found: set[int] = set()
@@ -199,12 +199,15 @@ def count_sightings(archive: Archive, source: str, kind: str,
     return [(str(fp), int(n)) for fp, n in found]
 
 
-def save_block(archive: Archive, sighting: Sighting, source: str, articles: int, now: str,
+def save_block(archive: Archive, sighting: Sighting, source: str, now: str,
                learned_from: str) -> None:
     evidence = archive.db.execute(  # a volatile shape's evidence: where the shape was seen
         "select article_id, min(version) from site_sightings where source = ? and "
         "fingerprint = ? group by article_id order by article_id limit ?",
         [source, sighting.fingerprint, EVIDENCE_SHOWN]).fetchall()
+    articles = int(archive.db.execute(
+        "select count(distinct article_id) from site_sightings where source = ? and "
+        "fingerprint = ?", [source, sighting.fingerprint]).fetchone()[0])
     archive.db.execute(
         "insert into site_blocks (source, kind, fingerprint, example, pages, first_learned, "
         "last_learned, articles, versions, learned_from) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "

@@ -1,0 +1,62 @@
+"""Site learning in a real SQLite archive (issue 9): the pipeline's steps, without a crawl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scraper.clean import clean_page
+from scraper.model import PageItem
+from scraper.store import Archive
+from scraper.store.profiles import SiteLearning, learned_blocks
+from support.realsite import real_page, restory, stories
+
+MOREBIKES = "612cd29826624e68ce96789c8049e16279dfd2fceb27434eea7943b2aaf84e90"
+SOURCE = "morebikes"
+
+
+def store(archive: Archive, learning: SiteLearning, texts: list[list[str]]) -> None:
+    """What the pipeline does with each page: clean with the profile, save, learn."""
+    page = real_page("article-extraction", MOREBIKES)
+    for number, story in enumerate(texts):
+        html = restory(page, story)
+        url = f"https://www.morebikes.co.uk/{number}/a-review-of-number-{number}/"
+        cleaned = clean_page(html, url, profile=learning.profile(SOURCE))
+        item = PageItem(url=url, source=SOURCE, status=200, body=html,
+                        fetched_at=f"2026-12-06T10:0{number}:00Z")
+        assert archive.save_page(item, cleaned) == "new"
+        learning.observe_page(SOURCE, url, item.fetched_at)
+
+
+def current_bodies(archive: Archive) -> list[str]:
+    found = []
+    for article_id in archive.article_ids(SOURCE):
+        article = archive.find_article(article_id)
+        assert article is not None
+        found += [v.body for v in archive.versions(article_id)
+                  if v.version == article.current_version]
+    return found
+
+
+def test_furniture_is_learned_from_the_third_article_and_history_follows(
+        tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    learning = SiteLearning(archive)
+    texts = stories("wcxb-dev", 4)
+    store(archive, learning, texts)
+    examples = {b.example for b in learned_blocks(archive, SOURCE) if b.kind == "furniture"}
+    assert "Tell us what YOU think..." in examples
+    block = next(b for b in learned_blocks(archive, SOURCE) if b.example == "Advert")
+    assert block.articles == (1, 2, 3) and block.pages == 3
+    for body, story in zip(current_bodies(archive), texts, strict=True):
+        assert "Tell us what YOU think" not in body and "\n\nAdvert\n\n" not in body
+        assert all(para in body for para in story)
+
+
+def test_a_story_published_at_several_urls_is_never_furniture(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    learning = SiteLearning(archive)
+    story = stories("wcxb-dev", 1)[0]
+    store(archive, learning, [story] * 4)
+    examples = {b.example for b in learned_blocks(archive, SOURCE)}
+    assert not any(para in examples for para in story)
+    assert all(all(para in body for para in story) for body in current_bodies(archive))
