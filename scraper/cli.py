@@ -15,7 +15,7 @@ import click
 
 from scraper import __version__
 from scraper.errors import ArchiveError, ConfigError, StetError
-from scraper.logformat import LOG_DATE_FORMAT, LOG_LINE_FORMAT
+from scraper.logformat import LOG_DATE_FORMAT, LOG_LEVELS, LOG_LINE_FORMAT
 from scraper.store import DEFAULT_ARCHIVE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,7 +99,7 @@ def cli(ctx: click.Context, db_path: Path, sources_path: Path, verbose: int,
     db_default = ctx.get_parameter_source("db_path") == click.core.ParameterSource.DEFAULT
     ctx.obj = {"db": db_path, "db_default": db_default, "sources": sources_path,
                "sources_explicit": explicit,
-               "log_level": logging.getLevelName(level), "verbosity": verbosity}
+               "log_level": LOG_LEVELS[verbosity], "verbosity": verbosity}
 
 
 def _db(ctx: click.Context, db_path: Path | None) -> Path:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -148,6 +149,12 @@ class Notifier:
 
 def send(alert: AlertRow) -> str:
     """Send one alert through Apprise; returns "" when sent, else why not."""
+    with warnings.catch_warnings():  # its plugins, loaded on first use, import deprecated modules
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _send(alert)
+
+
+def _send(alert: AlertRow) -> str:
     try:
         import apprise
     except ImportError:

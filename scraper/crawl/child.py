@@ -16,9 +16,10 @@ import os
 import signal
 import sys
 
+from scraper.logformat import LOG_DATE_FORMAT, LOG_LINE_FORMAT
+
 PR_SET_PDEATHSIG = 1
-# STET_VERBOSITY (0 quiet .. 3 debug) -> level of Scrapy's and Twisted's own loggers.
-LIBRARY_LEVELS = {0: logging.ERROR, 1: logging.WARNING, 2: logging.WARNING, 3: logging.DEBUG}
+OWN_LOGGERS = ("scraper", "spiders", "articles")  # "articles": the spider's own logger
 
 
 def die_with_parent(parent: int) -> None:
@@ -33,15 +34,26 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def quiet_libraries(verbosity: int) -> None:
-    level = LIBRARY_LEVELS.get(verbosity, logging.WARNING)
-    for name in ("scrapy", "twisted", "py.warnings", "protego", "asyncio"):
-        logging.getLogger(name).setLevel(level)
+def own_lines_only(verbosity: int) -> None:
+    """At -v, Stet's own INFO lines (a line per page) without Scrapy's.
+
+    Scrapy's LOG_LEVEL is then WARNING for its root handler (Scrapy resets its own
+    loggers' levels when it starts), so Stet's loggers get a handler of their own.
+    """
+    if verbosity != 2:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_LINE_FORMAT, LOG_DATE_FORMAT))
+    for name in OWN_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def main(argv: list[str]) -> None:
     die_with_parent(int(os.environ.get("STET_PARENT_PID") or 0))
-    quiet_libraries(int(os.environ.get("STET_VERBOSITY") or 1))
+    own_lines_only(int(os.environ.get("STET_VERBOSITY") or 1))
     from scrapy.cmdline import execute
 
     execute(["scrapy", *argv])

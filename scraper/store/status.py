@@ -120,17 +120,21 @@ def prune_fetches(archive: Archive, before: str, *, dry_run: bool = False) -> in
     """Drop `unchanged`/`not_modified` fetch rows older than before; returns how many.
 
     Never a row that made a version (those outcomes make none) and never an article's
-    last fetch, which says when it was last checked. No VACUUM: SQLite reuses the pages.
+    latest such check, which says until when its text was seen unchanged. No VACUUM:
+    SQLite reuses the freed pages.
     """
-    where = (f"outcome in ({','.join('?' * len(PRUNABLE))}) and fetched_at < ? "
-             "and (article_id is null or id < (select max(f2.id) from fetches f2 "
-             "where f2.article_id = fetches.article_id))")
-    params: list[Any] = [*PRUNABLE, before]
+    kinds = ",".join("?" * len(PRUNABLE))
+    where = (f"outcome in ({kinds}) and fetched_at < ? and (article_id is null or fetched_at < "
+             "(select max(f2.fetched_at) from fetches f2 where f2.article_id = "
+             f"fetches.article_id and f2.outcome in ({kinds})))")
+    params: list[Any] = [*PRUNABLE, before, *PRUNABLE]
+    count_sql = f"select count(*) from fetches where {where}"
     if dry_run:
-        return int(archive.db.execute(f"select count(*) from fetches where {where}",
-                                      params).fetchone()[0])
+        return int(archive.db.execute(count_sql, params).fetchone()[0])
     with write_transaction(archive.db, archive.path) as db:
-        return int(db.execute(f"delete from fetches where {where}", params).rowcount)
+        count = int(db.execute(count_sql, params).fetchone()[0])  # a view's delete counts 0
+        db.execute(f"delete from fetches where {where}", params)
+        return count
 
 
 def new_versions(archive: Archive, source: str, since: str) -> list[NewVersion]:
