@@ -8,6 +8,7 @@ escapes it, and the templates run with Jinja's autoescape.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -41,6 +42,7 @@ LINK_COLUMN = "review_page"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
+REVISIONS_PATH = re.compile(rf"^/[^/]+/{REVISIONS_VIEW}(\.json)?$")
 MENUS_TEMPLATE = '<script src="{{ urls.path(\'/-/stet/menus.js\') }}"></script>'
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -98,7 +100,10 @@ def asgi_wrapper() -> Callable[[Any], Any]:
                                                              CSP.encode())]}
                 await send(event)
 
-            await app(scope, receive, send_with_policy if scope["type"] == "http" else send)
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            await app(_uncounted(scope), receive, send_with_policy)
 
         return with_policy
 
@@ -132,6 +137,19 @@ def render_cell(row: Any, value: Any, column: str, table: str | None,
     else:
         diff = diff_versions(Text("", "", previous), Text("", "", value))
     return Markup('<div class="stet-cell">{}</div>').format(Markup(render_html_compact(diff)))
+
+
+def _uncounted(scope: Any) -> Any:
+    """The revisions view without its row count and facet suggestions: counting a million
+    versions joined to their articles takes longer than Datasette's time limit, which then
+    refuses the whole page (issue 11)."""
+    if not REVISIONS_PATH.match(scope.get("path", "")):
+        return scope
+    query = scope.get("query_string", b"")
+    if b"_nocount=" in query:
+        return scope
+    extra = b"_nocount=1&_nosuggest=1"
+    return {**scope, "query_string": query + b"&" + extra if query else extra}
 
 
 def _badges(value: str) -> Markup | None:
