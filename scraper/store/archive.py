@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scraper.clean import CLEANER_VERSION
 from scraper.model import Article, CleanPage, FetchItem, PageItem, Version
 from scraper.store.checks import insert_check, outcome_counts
 from scraper.store.file import BUSY_TIMEOUT_MS, open_database, write_transaction
@@ -266,6 +265,8 @@ class Archive(ArchiveQueries):
     def _insert_version(self, db: Database, article_id: int, number: int, item: PageItem,
                         page: CleanPage, fetched_at: str, previous: Version | None,
                         health: str, earlier: list[Version] | None = None) -> None:
+        from scraper.clean import CLEANER_VERSION  # here: reading commands skip clean's imports
+
         raw_hash = self.raw.store(item.body, item.encoding, item.source,
                                   previous.raw_hash if previous else None)
         summary = summary_fields(previous, page, earlier or [])

@@ -23,7 +23,6 @@ from scraper.model import (
 from scraper.store.rawpages import RawPages
 from scraper.store.rows import article_from_row, change_from_row, version_from_row
 from scraper.timeutil import iso
-from scraper.urls import canonicalize_url
 
 
 class ArchiveQueries:
@@ -88,6 +87,8 @@ class ArchiveQueries:
         else:
             article_id = self._article_id(text)
             if article_id is None:
+                from scraper.urls import canonicalize_url  # here: its imports are slow
+
                 article_id = self._article_id(canonicalize_url(text))
             row = None if article_id is None else self.db.execute(
                 "select * from articles where id = ?", [article_id]).fetchone()
@@ -162,11 +163,14 @@ class ArchiveQueries:
         # A quarantined (collapsed, unconfirmed) version is no edit yet (README, issue 4).
         filters = ["v.diff_from is not null", "v.merged_into is null", "v.quarantined = 0",
                    "v.fetched_at >= :since"]
-        if source:
-            filters.append("a.source = :source")
         if label:
             filters.append("exists (select 1 from version_labels l "
                            "where l.version_id = v.id and l.label = :label)")
+        if source:  # the newest of one source's versions, from an index alone (issue 10)
+            filters = [f"""v.id in (select v.id from articles a
+                join versions v indexed by idx_versions_article_time on v.article_id = a.id
+                where a.source = :source and {" and ".join(filters)}
+                order by v.fetched_at desc, v.version desc limit :limit)"""]
         sql = f"""
             select a.id, a.url, a.source, v.version, v.diff_from, v.fetched_at, v.headline,
                    coalesce(v.labels, '[]'), v.words_added, v.words_removed, v.quarantined

@@ -203,3 +203,29 @@ def test_migration_keeps_every_row_and_reextract_reads_old_pages(
     archive.save_page(item(pages[0], "2026-11-02T08:00:00Z"), text(pages[0]))
     assert archive.raw_html(archive.versions(1)[-1].raw_hash) == pages[0].html
     archive.close()
+
+
+def test_changes_of_one_source_are_its_newest_edits(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    for n in range(6):
+        source = "a" if n % 2 else "b"
+        url = f"https://{source}.example/story-{n}"
+        for edit in range(3):
+            body = f"The council spent {n * 10 + edit} million on the harbour this year."
+            archive.save_page(PageItem(url=url, source=source, status=200, body=b"<p>x</p>",
+                                       fetched_at=f"2026-11-{edit + 1:02d}T0{n}:00:00Z"),
+                              CleanPage(headline=f"Story {n}", body=body))
+    everything = archive.changes()
+    for source in ("a", "b"):
+        mine = [(c.url, c.version) for c in everything if c.source == source]
+        assert [(c.url, c.version) for c in archive.changes(source=source)] == mine
+        assert [(c.url, c.version) for c in archive.changes(source=source, limit=2)] == mine[:2]
+        assert archive.changes(source=source, label="numbers", since="2026-11-03T00:00:00Z")
+    assert archive.changes(source="b", label="quote") == []
+    plan = " ".join(row[3] for row in archive.db.execute(
+        "explain query plan select v.id from articles a join versions v indexed by "
+        "idx_versions_article_time on v.article_id = a.id where a.source = 'a' "
+        "and v.diff_from is not null and v.merged_into is null and v.quarantined = 0 "
+        "order by v.fetched_at desc limit 5").fetchall())
+    assert "COVERING INDEX idx_versions_article_time" in plan
+    archive.close()
