@@ -113,11 +113,13 @@ def pages(db: Database, ids: dict[str, Any]) -> list[tuple[str, str, list[str]]]
         ("front page, 1000 pages back", f"/?before={ids['cursor']}",
          browse.edit_plan(db, everything)),
         ("diff", f"/-/stet/diff/{article}/4/5", browse.history_plan(db, article)),
-        ("diff, side by side", f"/-/stet/diff/{article}/4/5?view=side", []),
+        ("diff, side by side", f"/-/stet/diff/{article}/4/5?view=side",
+         browse.history_plan(db, article)),
         ("timeline", f"/-/stet/article/{article}", browse.history_plan(db, article)),
         ("search, rare word", f"/-/stet/search?q=a{article}", browse.search_plan(db, "x")),
-        ("search, common word", "/-/stet/search?q=harbour", []),
-        ("search, phrase", '/-/stet/search?q="harbour ferry"', []),
+        ("search, common word", "/-/stet/search?q=harbour", browse.search_plan(db, "harbour")),
+        ("search, phrase", '/-/stet/search?q="harbour ferry"',
+         browse.search_plan(db, '"harbour ferry"')),
         ("feed, all edits", "/-/stet/changes.atom", browse.edit_plan(db, everything)),
         ("feed, one label", "/-/stet/changes.atom?label=quote",
          browse.edit_plan(db, browse.EditFilter(label="quote"))),
@@ -150,10 +152,10 @@ def main() -> None:
     measured = pages(db, ids)
     ds = build_datasette(args.db)
     asyncio.run(ds.invoke_startup())
-    print(f"\n{'page':36} {'ms':>8} {'status':>6} {'KB':>7}  query plan")
+    print(f"\n{'page':40} {'ms':>8} {'status':>6} {'KB':>7}  query plan")
     for name, path, plan in measured:
         ms, status, size = timed(ds, path, args.runs)
-        print(f"{name:36} {ms:8.1f} {status:6} {size / 1024:7.1f}  {' | '.join(plan)}")
+        print(f"{name:40} {ms:8.1f} {status:6} {size / 1024:7.1f}  {' | '.join(plan)}")
 
 
 if __name__ == "__main__":
