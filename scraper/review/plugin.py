@@ -24,11 +24,13 @@ from jinja2 import (
     PrefixLoader,
 )
 from markupsafe import Markup
+from sqlite_utils import Database
 
 from scraper.diff import diff_versions
 from scraper.diff.views import render_html_compact
 from scraper.model import Text
 from scraper.review import feeds, front, pages, search_page
+from scraper.store import browse
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE_PREFIX = "stet"  # templates are named "stet/article.html" and so on
@@ -116,9 +118,25 @@ def extra_css_urls(datasette: Any) -> list[str]:
 
 
 @_hook
-def render_cell(row: Any, value: Any, column: str, table: str | None,
-                datasette: Any) -> Markup | None:
-    """Diff cells in the revisions view and review links in canned queries; else None."""
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
+                datasette: Any) -> Any:
+    """Diff cells in the revisions view, review links in canned queries, label badges, and
+    in the articles table a timeline link and the current headline; else None."""
+    if table == "articles" and column == "current_version" and isinstance(value, int):
+        return _current_headline(datasette, database, _cell(row, "id"), value)
+    return _render_cell(row, value, column, table, datasette)
+
+
+async def _current_headline(datasette: Any, database: str, article_id: Any,
+                            version: int) -> Markup:
+    db = datasette.get_database(database)
+    text = await db.execute_fn(lambda conn: browse.headline(Database(conn), article_id, version))
+    link = datasette.urls.path(f"/-/stet/article/{article_id}#v{version}")
+    return Markup('<a href="{}">{}</a>: {}').format(link, version, text)
+
+
+def _render_cell(row: Any, value: Any, column: str, table: str | None,
+                 datasette: Any) -> Markup | None:
     if column == LINK_COLUMN and isinstance(value, str) and value.startswith("/-/stet/"):
         return Markup('<a href="{}">review</a>').format(datasette.urls.path(value))
     if column == "labels" and isinstance(value, str):

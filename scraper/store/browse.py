@@ -258,3 +258,10 @@ def history_plan(db: Database, article_id: int) -> list[str]:
     rows = db.execute("explain query plan select version, diff_from, fetched_at, quarantined "
                       "from versions where article_id = ? order by version", [article_id])
     return [str(row[-1]) for row in rows.fetchall()]
+
+
+def headline(db: Database, article_id: int, version: int) -> str:
+    """The headline of one version ("" when there is none)."""
+    row = db.execute("select headline from versions where article_id = ? and version = ?",
+                     [article_id, version]).fetchone()
+    return str(row[0] or "") if row else ""

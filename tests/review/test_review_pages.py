@@ -343,7 +343,10 @@ def test_tables_show_badges_and_timeline_links(site: Site) -> None:
     html = page(site, "/archive/versions")
     assert '<span class="stet-badge stet-label-numbers">numbers</span>' in html
     articles = page(site, "/archive/articles")
-    assert f'<a class="stet-timeline-link" href="/-/stet/article/{site.ids[BUDGET]}">' in articles
+    budget = site.ids[BUDGET]
+    assert f'<a class="stet-timeline-link" href="/-/stet/article/{budget}">' in articles
+    assert (f'<a href="/-/stet/article/{budget}#v3">3</a>: &lt;script&gt;alert(1)&lt;/script&gt;'
+            ' Council approves budget') in articles
 
 
 def test_metadata_describes_every_core_column_and_hides_internals(site: Site) -> None:
