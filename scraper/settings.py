@@ -51,8 +51,13 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
-CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Many sites in one pass: each host keeps its own slot (the per-host limit above, its
+# own delay), and the sites proceed side by side. The global cap only bounds a pass over
+# many sites; the scheduler hands out the request of the least busy host first.
+CONCURRENT_REQUESTS = 256
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+STET_EXTRACT_WORKERS = None  # processes cleaning pages: None one per core, 0 in-process
 DOWNLOAD_DELAY = 0.25
 
 # Limits.
