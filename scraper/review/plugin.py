@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from base64 import b64encode
 from collections.abc import Callable
+from hashlib import sha256
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -41,11 +43,19 @@ DIFF_COLUMNS = {"headline": "previous_headline", "body": "previous_body"}
 LINK_COLUMN = "review_page"
 # Scripts and styles from this server only; inline styles (Datasette's templates use a
 # few style attributes) but no inline script, no plugins, no framing.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-       "form-action 'self'")
+# Datasette's table page has one inline script, with one of two values: allowed by hash.
+ALLOWED_INLINE = [f"DATASETTE_ALLOW_FACET = {value};" for value in ("true", "false")]
+CSP = ("default-src 'self'; script-src 'self' "
+       + " ".join(f"'sha256-{b64encode(sha256(s.encode()).digest()).decode()}'"
+                  for s in ALLOWED_INLINE)
+       + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 REVISIONS_PATH = re.compile(rf"^/[^/]+/{REVISIONS_VIEW}(\.json)?$")
-MENUS_TEMPLATE = '<script src="{{ urls.path(\'/-/stet/menus.js\') }}"></script>'
+# Datasette's other inline scripts, replaced by the same code served as files.
+SCRIPT_TEMPLATES = {
+    "_close_open_menus.html": "/-/stet/menus.js",
+    "_codemirror_foot.html": "/-/stet/codemirror-foot.js",
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,7 +76,8 @@ def prepare_jinja2_environment(env: Environment) -> None:
     replace Datasette's one inline script with a file, for the Content-Security-Policy."""
     loader: BaseLoader | None = env.loader
     ours = PrefixLoader({TEMPLATE_PREFIX: FileSystemLoader(str(TEMPLATES))})
-    menus = DictLoader({"_close_open_menus.html": MENUS_TEMPLATE})
+    menus = DictLoader({name: f'<script src="{{{{ urls.path("{path}") }}}}"></script>'
+                        for name, path in SCRIPT_TEMPLATES.items()})
     env.loader = ChoiceLoader([menus, loader, ours] if loader is not None else [menus, ours])
 
 
@@ -83,7 +94,7 @@ def register_routes() -> list[tuple[str, Callable[..., Any]]]:
         (r"^/-/stet/search$", search_page.search_page),
         (r"^/-/stet/changes\.atom$", feeds.changes_feed),
         (r"^/-/stet/review\.css$", pages.stylesheet),
-        (r"^/-/stet/menus\.js$", pages.menus_script),
+        (r"^/-/stet/(?P<name>menus|codemirror-foot)\.js$", pages.script),
     ]
 
 

@@ -186,3 +186,32 @@ def test_review_flow_in_a_browser(tmp_path: Path) -> None:
     assert alerts == []
     assert [e for e in errors if "Content Security Policy" in e] == []
     assert (shots / "review-front.png").stat().st_size > 10_000
+
+
+def test_datasette_pages_work_under_the_policy(tmp_path: Path) -> None:
+    """Datasette's own table and SQL pages keep their scripts (served as files or allowed
+    by hash): no Content-Security-Policy violation, the SQL editor starts."""
+    from playwright.sync_api import expect, sync_playwright
+
+    newsroom(tmp_path / "archive.db")
+    process, base = serve(tmp_path / "archive.db")
+    errors: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                 args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else 0)
+                page.goto(f"{base}/archive/versions")
+                expect(page.locator("table.rows-and-columns")).to_be_visible()
+                page.goto(f"{base}/archive?sql=select+count(*)+from+versions")
+                expect(page.locator(".CodeMirror")).to_be_visible()
+                page.goto(f"{base}/archive/revisions")
+                expect(page.locator("td.col-review_page a").first).to_have_text("review")
+            finally:
+                browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert [e for e in errors if "Content Security Policy" in e] == []
