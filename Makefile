@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) tests/bench_realchanges.py
 	$(PY) tests/bench_archive.py
 	$(PY) tests/bench_storage.py
+	$(PY) tests/bench_site.py
 
 docs: $(STAMP)
 	$(VENV)/bin/cog -r README.md
