@@ -1,9 +1,16 @@
-"""Article-body benchmark: Stet's clean_page against trafilatura, readability, bs4.
+"""Article-body benchmark: Stet's clean_page against trafilatura and readability-lxml.
 
 Usage::
 
     .venv/bin/python tests/bench_extraction.py ../shared/datasets/article-extraction
+    .venv/bin/python tests/bench_extraction.py ../shared/datasets/wcxb-dev
     .venv/bin/python tests/bench_extraction.py DATASET --only stet --worst 10
+
+Either shared set works (both have ``ground-truth.json`` with ``articleBody`` and
+``url``; WCXB also has ``headline``). Tune on ``wcxb-dev`` only: WCXB's test split
+is held out. Columns: body F1/precision/recall, headline exact match (where the
+truth has headlines; whitespace and Unicode compatibility forms normalised), pages
+with an empty body, pages/s.
 
 The metric replicates ``evaluate.py`` of scrapinghub/article-extraction-benchmark
 (word-4-gram shingle multisets, per-page TP/FP/FN normalised to sum 1, precision
@@ -24,14 +31,16 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
 
-Extractor = Callable[[str, str], str]
+Extractor = Callable[[str, str], "Extracted"]
 TpFpFn = tuple[float, float, float]
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
 
@@ -90,15 +99,38 @@ def _stet_module() -> Any:
         return importlib.import_module("scraper.clean")
 
 
-def run_stet(html: str, url: str) -> str:
-    return str(_stet_module().clean_page(html, url).body)
+@dataclass(frozen=True)
+class Extracted:
+    body: str
+    headline: str = ""
 
 
-def run_trafilatura(html: str, url: str) -> str:
+def run_stet(html: str, url: str) -> Extracted:
+    page = _stet_module().clean_page(html, url)
+    return Extracted(str(page.body), str(page.headline))
+
+
+def _trafilatura(html: str, url: str, precision: bool) -> Extracted:
     import trafilatura
 
-    text = trafilatura.extract(html, url=url, favor_precision=True, include_comments=False)
-    return text or ""
+    text = trafilatura.extract(html, url=url, favor_precision=precision, include_comments=False)
+    return Extracted(text or "", _trafilatura_title(html, url))
+
+
+def _trafilatura_title(html: str, url: str) -> str:
+    # The metadata pass is separate: extract(with_metadata=True) changes the body text.
+    import trafilatura
+
+    meta = trafilatura.extract_metadata(html, default_url=url)
+    return (meta.title or "") if meta else ""
+
+
+def run_trafilatura(html: str, url: str) -> Extracted:
+    return _trafilatura(html, url, precision=False)
+
+
+def run_trafilatura_precision(html: str, url: str) -> Extracted:
+    return _trafilatura(html, url, precision=True)
 
 
 def html_to_text(html: str) -> str:
@@ -106,31 +138,44 @@ def html_to_text(html: str) -> str:
     return BeautifulSoup(html, "lxml").get_text("\n")
 
 
-def run_readability(html: str, url: str) -> str:
+def run_readability(html: str, url: str) -> Extracted:
     from readability import Document
 
-    return html_to_text(Document(html).summary(html_partial=True))
+    doc = Document(html)
+    return Extracted(html_to_text(doc.summary(html_partial=True)), doc.short_title())
 
 
-def run_bs4(html: str, url: str) -> str:
+def run_bs4(html: str, url: str) -> Extracted:
     body = BeautifulSoup(html, "lxml").body
-    return body.get_text(" ") if body else ""
+    return Extracted(body.get_text(" ") if body else "")
 
 
 EXTRACTORS: dict[str, tuple[Extractor, str | None]] = {
     "stet": (run_stet, None),
     "trafilatura": (run_trafilatura, "trafilatura"),
+    "trafilatura-precision": (run_trafilatura_precision, "trafilatura"),
     "readability-lxml": (run_readability, "readability"),
     "beautifulsoup": (run_bs4, None),
 }
+DEFAULT = ("stet", "trafilatura", "trafilatura-precision", "readability-lxml")
 
 
-def load(dataset: Path) -> list[tuple[str, str, str, str]]:
+@dataclass(frozen=True)
+class Page:
+    key: str
+    url: str
+    html: str
+    body: str
+    headline: str | None  # None: the set's truth has no headlines
+
+
+def load(dataset: Path) -> list[Page]:
     truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for key, item in sorted(truth.items()):
         with gzip.open(dataset / "html" / f"{key}.html.gz", "rt", encoding="utf-8") as f:
-            pages.append((key, item.get("url", ""), f.read(), item.get("articleBody", "")))
+            pages.append(Page(key, item.get("url", ""), f.read(), item.get("articleBody", ""),
+                              item.get("headline")))
     return pages
 
 
@@ -144,72 +189,106 @@ def available(module: str | None) -> bool:
     return True
 
 
-def bench(extractors: dict[str, Extractor], pages: list[tuple[str, str, str, str]],
-          rounds: int) -> dict[str, tuple[list[TpFpFn], float]]:
+@dataclass(frozen=True)
+class Result:
+    rows: list[TpFpFn]
+    outputs: list[Extracted]
+    speed: float
+
+
+def bench(extractors: dict[str, Extractor], pages: list[Page], rounds: int) -> dict[str, Result]:
     """Score and time every extractor on every page.
 
     The extractors take turns page by page (and round by round), so a busy machine
-    slows them all alike and the pages/s column compares like with like.
+    slows them all alike and the pages/s column compares like with like. Only the
+    body extraction is timed (plus the headline where it comes from the same call).
     """
     spent = dict.fromkeys(extractors, 0.0)
-    preds: dict[str, list[str]] = {name: [] for name in extractors}
+    outputs: dict[str, list[Extracted]] = {name: [] for name in extractors}
     for extract in extractors.values():  # warm up: imports and caches
-        extract(pages[0][2], pages[0][1])
+        extract(pages[0].html, pages[0].url)
     for round_number in range(rounds):
-        for _, url, html, _ in pages:
+        for page in pages:
             for name, extract in extractors.items():
                 start = time.perf_counter()
-                pred = extract(html, url)
+                out = extract(page.html, page.url)
                 spent[name] += time.perf_counter() - start
                 if round_number == 0:
-                    preds[name].append(pred)
+                    title = TITLES.get(name)
+                    if title is not None and page.headline is not None:
+                        out = Extracted(out.body, title(page.html, page.url))
+                    outputs[name].append(out)
     return {
-        name: ([shingle_matching(truth, pred) for (_, _, _, truth), pred
-                in zip(pages, preds[name], strict=True)], rounds * len(pages) / spent[name])
+        name: Result([shingle_matching(page.body, out.body) for page, out
+                      in zip(pages, outputs[name], strict=True)],
+                     outputs[name], rounds * len(pages) / spent[name])
         for name in extractors
     }
 
 
-Page = tuple[str, str, str, str]
+# Extractors whose headline needs a separate (untimed) call.
+TITLES: dict[str, Callable[[str, str], str]] = {
+    "trafilatura": _trafilatura_title, "trafilatura-precision": _trafilatura_title,
+}
 
 
-def print_worst(name: str, rows: list[TpFpFn], pages: list[Page], n: int) -> None:
-    scored = sorted(
-        zip(rows, pages, strict=True), key=lambda rp: min(_precision(*rp[0]), _recall(*rp[0]))
-    )
+def norm_title(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def headline_score(pages: list[Page], outputs: list[Extracted]) -> str:
+    pairs = [(p.headline, o.headline) for p, o in zip(pages, outputs, strict=True)
+             if p.headline is not None]
+    if not pairs:
+        return "n/a"
+    return f"{sum(norm_title(t) == norm_title(g) for t, g in pairs) / len(pairs):.3f}"
+
+
+def empty(outputs: list[Extracted]) -> int:
+    return sum(not _TOKEN_RE.search(o.body) for o in outputs)
+
+
+def print_worst(name: str, result: Result, pages: list[Page], n: int) -> None:
+    scored = sorted(zip(result.rows, pages, result.outputs, strict=True),
+                    key=lambda rp: min(_precision(*rp[0]), _recall(*rp[0])))
     print(f"\nWorst {n} pages for {name}:")
-    for row, (key, url, _, _) in scored[:n]:
-        print(f"- P={_precision(*row):.3f} R={_recall(*row):.3f} {key[:12]} {url}")
+    for row, page, out in scored[:n]:
+        words = len(_TOKEN_RE.findall(out.body))
+        print(f"- P={_precision(*row):.3f} R={_recall(*row):.3f} {words:>5} words"
+              f" {page.key[:12]} {page.url}")
+    wrong = [(p, o) for p, o in zip(pages, result.outputs, strict=True)
+             if p.headline is not None and norm_title(p.headline) != norm_title(o.headline)]
+    for page, out in wrong[:n]:
+        print(f"- headline {page.key[:12]}: {out.headline!r} (truth {page.headline!r})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--only", action="append", choices=sorted(EXTRACTORS))
-    parser.add_argument("--worst", type=int, default=0)
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst pages")
     parser.add_argument("--rounds", type=int, default=1, help="timing rounds (default 1)")
     args = parser.parse_args(argv)
     pages = load(args.dataset)
-    print(f"{len(pages)} pages\n")
-    print("| extractor | F1 | precision | recall | pages/s |")
-    print("|---|---|---|---|---|")
+    print(f"{args.dataset.name}: {len(pages)} pages\n")
     notes, chosen = [], {}
-    for name in args.only or list(EXTRACTORS):
+    for name in args.only or DEFAULT:
         extract, module = EXTRACTORS[name]
         if available(module):
             chosen[name] = extract
         else:
             notes.append(f"{name}: skipped, `{module}` not installed (pip install -e '.[bench]')")
     results = bench(chosen, pages, args.rounds)
-    worst = []
-    for name, (rows, speed) in results.items():
-        f1, p, r = metrics(rows)
-        print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {speed:.1f} |", flush=True)
-        worst.append((name, rows))
+    print("| extractor | F1 | precision | recall | headline exact | empty | pages/s |")
+    print("|---|---|---|---|---|---|---|")
+    for name, result in results.items():
+        f1, p, r = metrics(result.rows)
+        print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {headline_score(pages, result.outputs)}"
+              f" | {empty(result.outputs)} | {result.speed:.1f} |", flush=True)
     for note in notes:
         print(f"\nNote: {note}")
-    for name, rows in worst if args.worst else []:
-        print_worst(name, rows, pages, args.worst)
+    for name, result in results.items() if args.worst else []:
+        print_worst(name, result, pages, args.worst)
     return 0
 
 

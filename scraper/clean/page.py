@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "4"
+CLEANER_VERSION = "5"
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
@@ -88,6 +89,7 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors) ->
     headline = selected_text(root, sel.headline) or find_headline(meta, url)
     byline = find_byline(root, meta)
     strip_tags(root, rules.PRESCORE_REMOVED)
+    drop_furniture(root)
     remove_selected(root, sel.remove)
     drop_unlikely(root)
     container = pick_container(root, meta, sel)
@@ -132,6 +134,28 @@ def parse(text: str) -> lxml.html.HtmlElement | None:
 
 def strip_tags(root: lxml.html.HtmlElement, tags: Iterable[str]) -> None:
     etree.strip_elements(root, *tags, with_tail=False)
+
+
+def drop_furniture(root: lxml.html.HtmlElement) -> None:
+    """Drop menus, buttons, asides; unwrap one that swallowed the story (malformed markup)."""
+    total = len(root.text_content())
+    prose: int | None = None  # the page's <p> text, counted only when needed
+    for el in list(root.iter(*rules.PRESCORE_FURNITURE)):
+        if el.getparent() is None:
+            continue
+        length = len(el.text_content())
+        if length > 0 and length >= rules.SWALLOWED_MIN_SHARE * total:
+            prose = paragraph_chars(root) if prose is None else prose
+            linked = sum(len(a.text_content()) for a in el.iter("a"))
+            if (linked < rules.SWALLOWED_MAX_LINKS * length
+                    and paragraph_chars(el) >= rules.SWALLOWED_MIN_SHARE * prose):
+                el.drop_tag()
+                continue
+        el.drop_tree()
+
+
+def paragraph_chars(el: lxml.html.HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in el.iter("p"))
 
 
 def remove_selected(root: lxml.html.HtmlElement, css: Iterable[str]) -> None:
@@ -187,7 +211,7 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
         soup = BeautifulSoup(f"<div>{fragment}</div>", "lxml")
     mark_headline(soup, headline)
     drop_captions(soup)
-    clean_soup(soup)
+    clean_soup(soup, protected(soup))
     paras = after_headline(soup_paragraphs(soup))
     found, paras = take_byline(paras)
     kept = list(keep_paragraphs(paras, headline, byline or found))
@@ -228,14 +252,45 @@ def is_caption(text: str, total: int) -> bool:
             and bool(rules.CREDIT_RE.search(text)))
 
 
-def clean_soup(soup: BeautifulSoup) -> None:
-    """Drop furniture, then link lists, then unwrap; one tag list, three passes."""
+def protected(soup: BeautifulSoup) -> dict[int, int]:
+    """The chosen containers that class names must not drop (id -> text length): the
+    largest one, and blocks of one class that split the story (<section>s, CMS widgets)."""
+    wrapper = soup.find("div")
+    chosen = wrapper.find_all(True, recursive=False) if isinstance(wrapper, Tag) else []
+    if not chosen:
+        return {}
+    classes = Counter(" ".join(tag.get_attribute_list("class") or []) for tag in chosen)
+    largest = max(chosen, key=lambda tag: len(tag.get_text()))
+    return {id(tag): len(tag.get_text()) for tag in chosen if tag is largest
+            or classes[" ".join(tag.get_attribute_list("class") or [])] > 1}
+
+
+def holds_story(tag: Tag, total: int, chosen: dict[int, int]) -> bool:
+    """Most of the page's story text, or most of one protected container's (its wrapper)."""
+    length = len(tag.get_text())
+    if length >= 0.5 * total:
+        return True
+    for parent in tag.parents:
+        if id(parent) in chosen:
+            return length >= 0.5 * chosen[id(parent)]
+    return False
+
+
+def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> None:
+    """Drop furniture, then link lists, then unwrap; one tag list, three passes.
+
+    ``chosen``: the containers picked by scoring (see ``protected``): their class names
+    ("hs_cos_wrapper_widget", "richtext-title") do not make them furniture (issue 9).
+    """
+    chosen = chosen or {}
     total = len(soup.get_text())
     tags = soup.find_all(True)
     gone: set[int] = set()  # ids of removed tags: Tag.decomposed costs a subtree search
     for tag in tags:
+        if id(tag) in chosen:
+            continue
         if id(tag) not in gone and (tag.name in REMOVED or is_noise_tag(tag)):
-            if len(tag.get_text()) < 0.5 * total:  # never the story itself
+            if not holds_story(tag, total, chosen):  # never the story itself
                 drop(tag, gone)
     for tag in tags:
         if id(tag) not in gone and tag.name in LINK_BLOCKS and is_link_block(tag):

@@ -21,10 +21,17 @@ REMOVED_TAGS: tuple[str, ...] = (
 )
 # Dropped before scoring too: they are never article text.
 PRESCORE_REMOVED: tuple[str, ...] = (
-    "script", "style", "noscript", "iframe", "svg", "nav", "button", "select",
-    "textarea", "template", "object", "embed", "canvas", "video", "audio", "aside",
-    "footer", "figure", "menu", "dialog",
+    "script", "style", "noscript", "iframe", "svg", "select",
+    "textarea", "template", "object", "embed", "canvas", "video", "audio",
 )
+# Dropped before scoring unless they hold much of the page's prose: a start tag left
+# open inside a header <button> or <nav> makes the parser put the story inside it (issue 9).
+PRESCORE_FURNITURE: tuple[str, ...] = (
+    "nav", "button", "aside", "footer", "figure", "menu", "dialog",
+)
+# Furniture holding this share of the page's text and of its <p> text holds the story,
+SWALLOWED_MIN_SHARE = 0.5
+SWALLOWED_MAX_LINKS = 0.5  # ... unless it is mostly links (a real menu)
 # Unwrapped: the tag goes, its text stays.
 UNWRAPPED_TAGS: tuple[str, ...] = (
     "abbr", "acronym", "address", "bdi", "bdo", "big", "cite", "data", "dfn", "font",
@@ -55,9 +62,13 @@ NEGATIVE_RE = re.compile(
 # from the chosen container (unless it holds most of the container's text).
 # WordPress post_class() tokens ("tag-x", "category-x", "has-post-thumbnail") are not noise.
 # Gutenberg text blocks ("wp-block-heading") hold story text, whatever the word says.
+# Drupal's "field--label-hidden" hides the field's label, not the field; Bootstrap's
+# "hidden-xs" / "d-none d-md-block" hide a block on some screens only (issue 9).
 TAXONOMY_CLASS_RE = re.compile(
     r"^(?:(?:tag|category|has|format|status|type|post-format)-|"
-    r"wp-block-(?:heading|paragraph|list|list-item|quote|group|columns?)$)",
+    r"wp-block-(?:heading|paragraph|list|list-item|quote|group|columns?)$|"
+    r".*label-?hidden$|(?:hidden|visible)-(?:xs|sm|md|lg|xl|xxl|mobile|tablet|desktop)\b|"
+    r"(?:xs|sm|md|lg|xl|mobile|tablet|desktop)-hidden$)",
     re.I,
 )
 NOISE_RE = re.compile(
