@@ -145,6 +145,19 @@ def file_size(db: Database, path: Path) -> int:
     return path.stat().st_size - free * db.execute("pragma page_size").fetchone()[0]
 
 
+def breakdown(db: Database, articles: int) -> str:
+    """Bytes per article in each kind of table (indexes with their table)."""
+    kinds = {"versions": "versions", "raw_pages": "raw pages", "raw_dicts": "dictionaries",
+             "versions_fts": "search index"}
+    sizes: dict[str, int] = collections.Counter()
+    for table, size in db.execute(
+            "select coalesce(m.tbl_name, d.name), sum(d.pgsize) from dbstat d "
+            "left join sqlite_master m on m.name = d.name group by d.name").fetchall():
+        kind = next((k for prefix, k in kinds.items() if table.startswith(prefix)), "other")
+        sizes[kind] += size
+    return ", ".join(f"{kind} {size / articles:,.0f} B" for kind, size in sizes.items())
+
+
 def when(n: int, day: int = 1) -> str:
     return f"2026-11-{day:02d}T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z"
 
@@ -171,6 +184,7 @@ def real_archive(fetches: list[Fetch], rounds: int, folder: Path) -> list[tuple[
     old.conn.commit()
     size1, old1 = file_size(archive.db, path), file_size(old, old_path)
     raw1 = sum(len(f.html) for f in firsts)
+    parts = breakdown(archive.db, len(firsts))
     checks = 0
     for day in range(2, 2 + rounds):  # odd rounds answer 304, even ones 200 with the same text
         for n, fetch in enumerate(firsts):
@@ -199,6 +213,7 @@ def real_archive(fetches: list[Fetch], rounds: int, folder: Path) -> list[tuple[
         ("articles, first pass", f"{len(firsts)}", f"raw HTML {raw1 / len(firsts):,.0f} B each"),
         ("archive bytes per stored article", f"{size1 / len(firsts):,.0f}",
          f"{size1 / raw1:.1%} of the raw HTML (target <= 15%)"),
+        ("  of which", "", parts),
         ("growth per recheck (200 unchanged / 304)", f"{(size2 - size1) / checks:,.0f} B",
          f"fetches table before: {(old2 - old1) / checks:,.0f} B (target <= 200 B)"),
         ("after the edits: versions, bytes per version", f"{versions}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from scraper.store.migrations import OUTCOME_CODES
+from scraper.store.migrations import FETCHED_AT, OUTCOME_CODES
 from scraper.timeutil import parse_iso
 
 OUTCOME = {name: code for code, name in enumerate(OUTCOME_CODES)}
@@ -54,5 +54,5 @@ def outcome_counts(db: Database, since: str, sources: list[str]) -> dict[str, in
         return {}
     rows = db.execute(
         f"select outcome, count(*) from checks where source in ({','.join('?' * len(ids))}) "
-        "and at >= ? group by outcome", [*ids, seconds(since)]).fetchall()
+        f"and {FETCHED_AT} >= ? group by outcome", [*ids, since]).fetchall()
     return {OUTCOME_CODES[code]: count for code, count in rows}

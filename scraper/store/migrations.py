@@ -418,3 +418,16 @@ def m032_versions_by_article_time(db: Database) -> None:
     """
     db.execute("create index if not exists idx_versions_article_time on versions "
                "(article_id, fetched_at, version, diff_from, merged_into, quarantined)")
+
+
+# The fetches view's fetched_at, as an index expression: `where source = ? and fetched_at
+# >= ?` on the view (stet status, a pass's outcome counts) is then a range of this index.
+FETCHED_AT = "strftime('%Y-%m-%dT%H:%M:%SZ', at, 'unixepoch')"
+
+
+@migrations()
+def m033_checks_by_source_and_time(db: Database) -> None:
+    """A source's fetches since a time, found through the fetches view too (issue 10)."""
+    db.execute("drop index if exists idx_checks_source_at")
+    db.execute(f"create index if not exists idx_checks_source_time on checks "
+               f"(source, {FETCHED_AT})")

@@ -229,3 +229,18 @@ def test_changes_of_one_source_are_its_newest_edits(tmp_path: Path) -> None:
         "order by v.fetched_at desc limit 5").fetchall())
     assert "COVERING INDEX idx_versions_article_time" in plan
     archive.close()
+
+
+def test_a_sources_recent_fetches_are_found_by_index_through_the_view(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    for n in range(3):
+        archive.save_fetch(FetchItem(url=f"https://a.example/{n}", source="a", status=503,
+                                     fetched_at=f"2026-11-2{n}T08:00:00Z", outcome="error"))
+    sql = ("select count(*) from fetches where source = 'a' "
+           "and fetched_at >= '2026-11-21T00:00:00Z'")
+    assert archive.db.execute(sql).fetchone()[0] == 2
+    plan = " ".join(row[3] for row in archive.db.execute(f"explain query plan {sql}"))
+    assert "idx_checks_source_time" in plan
+    assert archive.record_pass("2026-11-21T00:00:00Z", "2026-11-23T00:00:00Z", ["a"], False,
+                               0) == {"error": 2}
+    archive.close()
