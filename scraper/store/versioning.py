@@ -8,7 +8,7 @@ from typing import Any
 
 from scraper.diff import summarize
 from scraper.model import CleanPage, Text, Version
-from scraper.store.normalize import text_hash, word_count
+from scraper.store.normalize import regroup, text_hash, word_count
 from scraper.store.revisit import RevisitPolicy
 from scraper.timeutil import iso, parse_iso
 
@@ -42,8 +42,8 @@ def summary_fields(previous: Version | None, page: CleanPage,
                    earlier: list[Version]) -> dict[str, Any]:
     if previous is None:
         return {}
-    new = Text(headline=page.headline, byline=page.byline, body=page.body,
-               modified=page.modified or "")
+    new = Text(headline=page.headline, byline=page.byline,
+               body=regroup(previous.body, page.body), modified=page.modified or "")
     summary = summarize(previous.text(), new)
     labels = set(summary.labels)
     if page.headline != previous.headline and any(v.headline == page.headline for v in earlier):

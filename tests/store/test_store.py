@@ -62,6 +62,28 @@ def test_typography_and_white_space_make_no_version(archive: Archive) -> None:
     assert archive.save_page(item(when="2026-11-28T09:00:00Z"), page(retyped)) == "unchanged"
 
 
+def test_paragraphs_broken_elsewhere_with_the_same_words_make_no_version(
+        archive: Archive) -> None:
+    """A <br><br> splitting a paragraph, or a template merging two, is no edit (issue 9)."""
+    archive.save_page(item(), page(STORY))
+    first, second = STORY[2].split(". ", 1)
+    split = [*STORY[:2], f"{first}.", second, STORY[3]]
+    assert archive.save_page(item(when="2026-11-28T09:00:00Z"), page(split)) == "unchanged"
+    merged = [f"{STORY[0]} {STORY[1]}", *STORY[2:]]
+    assert archive.save_page(item(when="2026-11-28T10:00:00Z"), page(merged)) == "unchanged"
+    assert [v.version for v in archive.versions(1)] == [1]
+
+
+def test_typo_fix_beside_a_split_paragraph_is_labelled_as_the_typo(archive: Archive) -> None:
+    archive.save_page(item(), page(STORY))
+    first, second = STORY[2].split(". ", 1)
+    edited = [STORY[0].replace("Harwick", "Harwich"), STORY[1], f"{first}.", second, STORY[3]]
+    assert archive.save_page(item(when="2026-11-28T09:00:00Z"), page(edited)) == "changed"
+    labels = set(archive.versions(1)[-1].labels)
+    assert "typo" in labels
+    assert not labels & {"paragraph-added", "paragraph-removed"}
+
+
 def test_one_character_fix_is_a_new_version_with_a_summary(archive: Archive) -> None:
     archive.save_page(item(), page(STORY))
     fixed = [STORY[0].replace("Harwick", "Harwich"), *STORY[1:]]
