@@ -24,6 +24,8 @@ the machine (``proxy_env``).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import gzip
 import html
 import json
@@ -61,6 +63,15 @@ _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?"
 _WORD = re.compile(r"\w+")
 
 
+CONTEXTS = ("head", "h1", "title", "pre", "textarea", "script", "style", "p")
+_BIT = {name: 1 << n for n, name in enumerate(CONTEXTS)}
+
+
+@functools.cache
+def bits(names: tuple[str, ...]) -> int:
+    return sum(_BIT[name] for name in set(names))
+
+
 @dataclass
 class Element:
     name: str
@@ -68,6 +79,7 @@ class Element:
     end: int = -1  # token index of the end tag (or of the last token inside)
     parent: int = -1
     children: list[int] = field(default_factory=list)
+    mask: int = 0  # CONTEXTS this element is or is inside
 
 
 @dataclass
@@ -81,23 +93,28 @@ class Doc:
     elements: list[Element]
     story: str  # ground-truth article text, normalized, paragraphs joined by spaces
     core: list[int] = field(default_factory=list)  # text tokens that hold story sentences
+    _texts: dict[int, str] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        """What make() returns, computed once per state of the page."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @property
     def html(self) -> str:
         return "".join(self.raws)
 
     def text(self, index: int) -> str:
-        return html.unescape(self.raws[index])
+        if index not in self._texts:
+            self._texts[index] = html.unescape(self.raws[index])
+        return self._texts[index]
 
-    def ancestors(self, index: int) -> Iterable[Element]:
+    def inside(self, index: int, names: tuple[str, ...]) -> bool:
+        """Whether the token is inside an element named in CONTEXTS and in names."""
         parent = self.parents[index]
-        while parent >= 0:
-            yield self.elements[parent]
-            parent = self.elements[parent].parent
-
-    def inside(self, index: int, names: Iterable[str]) -> bool:
-        wanted = set(names)
-        return any(e.name in wanted for e in self.ancestors(index))
+        return parent >= 0 and bool(self.elements[parent].mask & bits(names))
 
     def in_story(self, text: str) -> bool:
         norm = normalize_text(text)
@@ -135,7 +152,10 @@ def parse(source: str, story: str) -> Doc:
         raws.append(raw)
         parents.append(stack[-1] if stack else -1)
         if kind == "start" and name not in VOID and not raw.endswith("/>"):
-            element = Element(name, len(raws) - 1, parent=stack[-1] if stack else -1)
+            parent = stack[-1] if stack else -1
+            element = Element(name, len(raws) - 1, parent=parent,
+                              mask=(elements[parent].mask if parent >= 0 else 0)
+                              | _BIT.get(name, 0))
             elements.append(element)
             if element.parent >= 0:
                 elements[element.parent].children.append(len(elements) - 1)
@@ -431,11 +451,13 @@ EDIT_KINDS = ("typo", *EDITS)
 
 NOISE_KINDS = ("rotate", "dates", "attrs", "scripts", "classes", "comments", "whitespace",
                "br-split")
-_DATEISH = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s|\d{1,2}:\d\d|\bago\b"
-    r"|\b(?:updated|published|posted|views?|comments?|shares?|likes?|reads?|min|mins|hours?"
-    r"|days?|minutes?|reviews?|votes?|followers?|replies|answers|points)\b|^\W*[\d.,]+\W*$"
-    r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATEISH = re.compile(  # a value that changes between loads: dates, clock times, counters
+    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w)|\b\d{{1,2}}:\d\d\b"
+    r"|\b\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|months?"
+    r"|years?)\s+ago\b|\b\d[\d,.]*[km]?\s*(?:views?|comments?|shares?|likes?|reads?|reviews?"
+    r"|votes?|followers?|replies|answers|points|min read)\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b",
+    re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _CLASS_ATTR = re.compile(r"""(\sclass\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 _HASHY = re.compile(r"^(.*?[-_]{1,2})?([A-Za-z0-9]{5,12})$")
@@ -460,10 +482,10 @@ def _outside_text(doc: Doc, index: int) -> bool:
 
 def noise_dates(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """Dates, clock times and counters outside the story get other values."""
-    for index, kind in enumerate(doc.kinds):
-        if kind != "text" or not _DIGITS.search(raws[index]) or not _DATEISH.search(
-                doc.text(index)) or not _outside_text(doc, index):
-            continue
+    found = doc.memo("dates", lambda: [
+        i for i, kind in enumerate(doc.kinds) if kind == "text" and _DIGITS.search(doc.raws[i])
+        and _DATEISH.search(doc.text(i)) and _outside_text(doc, i)])
+    for index in found:
         raws[index] = _DIGITS.sub(lambda m: _random_digits(rng, m.group()), raws[index])
 
 
@@ -474,6 +496,11 @@ def _rotatable(doc: Doc, element: Element) -> list[Element] | None:
     shapes = {(c.name, _class_of(doc.raws[c.start])) for c in children}
     if len(shapes) != 1 or children[0].name in ("p", "tr", "td", "th", "option", "h1"):
         return None
+    if element.name in ("p", "span", "em", "strong", "b", "i") or doc.inside(
+            element.start, ("p",)) or any(_WORD.search("".join(
+                doc.text(i) for i in range(a.end + 1, b.start) if doc.kinds[i] == "text"))
+            for a, b in zip(children, children[1:], strict=False)):
+        return None  # links inside running text
     for child in children:
         tokens = range(child.start, child.end + 1)
         if not any(doc.names[i] == "a" and doc.kinds[i] == "start" for i in tokens):
@@ -492,14 +519,7 @@ def _class_of(tag: str) -> str:
 
 def noise_rotate(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """Link lists and teaser blocks (3+ alike siblings with links, no story text) rotate."""
-    taken = -1
-    core = set(doc.core)
-    for element in doc.elements:
-        if element.start <= taken or doc.inside(element.start, ("head",)):
-            continue
-        children = _rotatable(doc, element)
-        if children is None or any(children[0].start <= i <= children[-1].end for i in core):
-            continue
+    for children in doc.memo("rotate", lambda: _rotatable_groups(doc)):
         units = ["".join(raws[c.start:c.end + 1]) for c in children]
         gaps = ["".join(raws[a.end + 1:b.start]) for a, b in zip(children, children[1:],
                                                                   strict=False)]
@@ -509,37 +529,63 @@ def noise_rotate(doc: Doc, raws: list[str], rng: random.Random) -> None:
             raws[index] = ""
         raws[children[0].start] = "".join(u + g for u, g in zip(units, [*gaps, ""],
                                                                  strict=True))
+
+
+def _rotatable_groups(doc: Doc) -> list[list[Element]]:
+    groups = []
+    taken = -1
+    for element in doc.elements:
+        if element.start <= taken or doc.inside(element.start, ("head",)):
+            continue
+        children = _rotatable(doc, element)
+        if children is None or bisect.bisect_left(doc.core, children[0].start) != \
+                bisect.bisect_right(doc.core, children[-1].end):
+            continue
+        groups.append(children)
         taken = children[-1].end
+    return groups
+
+
+ATTRS_PER_ROUND = 400  # start tags reordered per page and round
 
 
 def noise_attrs(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """Start tags with two or more attributes list them in another order."""
-    for index, kind in enumerate(doc.kinds):
-        if kind == "start":
-            raws[index] = _shuffle_attrs(raws[index], rng)
+    tags = doc.memo("attrs", lambda: [i for i, kind in enumerate(doc.kinds)
+                                      if kind == "start" and _attr_list(doc.raws[i])])
+    for index in rng.sample(tags, min(ATTRS_PER_ROUND, len(tags))):
+        found = _attr_list(raws[index])
+        if found:
+            name, attrs, closing = found
+            order = list(attrs)
+            while order == list(attrs):
+                rng.shuffle(order)
+            raws[index] = f"<{name} {' '.join(order)}{closing}>"
 
 
-def _shuffle_attrs(tag: str, rng: random.Random) -> str:
+def _attr_list(tag: str) -> tuple[str, tuple[str, ...], str] | None:
+    """A start tag's name, attributes and "/" when it has two different attributes or more."""
     name = _NAME.match(tag)
     if name is None:
-        return tag
+        return None
     body = tag[name.end():].rstrip(">")
     closing = "/" if body.rstrip().endswith("/") else ""
     body = body.rstrip().rstrip("/")
-    attrs = [m.group() for m in _ATTR.finditer(body)]
-    if len(attrs) < 2 or re.sub(r"\s", "", "".join(attrs)) != re.sub(r"\s", "", body):
-        return tag
-    order = attrs[:]
-    while order == attrs:
-        rng.shuffle(order)
-    return f"<{name.group(1)} {' '.join(order)}{closing}>"
+    attrs = tuple(m.group() for m in _ATTR.finditer(body))
+    if len(set(attrs)) < 2 or re.sub(r"\s", "", "".join(attrs)) != re.sub(r"\s", "", body):
+        return None
+    return name.group(1), attrs, closing
 
 
 def noise_scripts(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """Inline scripts and styles change (build ids, nonces, cache busters); JSON-LD stays."""
     token = f"{rng.getrandbits(40):010x}"
-    for index, kind in enumerate(doc.kinds):
-        if kind == "start" and "nonce=" in raws[index]:
+    found = doc.memo("scripts", lambda: [
+        i for i, kind in enumerate(doc.kinds) if (kind == "start" and "nonce=" in doc.raws[i])
+        or (kind == "raw" and doc.names[i] in ("script", "style"))])
+    for index in found:
+        kind = doc.kinds[index]
+        if kind == "start":
             raws[index] = re.sub(r"""nonce=(["']?)[\w+/=-]+""", rf"nonce=\g<1>{token}",
                                  raws[index])
         if kind != "raw" or doc.names[index] not in ("script", "style"):
@@ -557,32 +603,42 @@ def noise_scripts(doc: Doc, raws: list[str], rng: random.Random) -> None:
 
 def noise_classes(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """Hashed CSS class names (css-1x2y3z, e13srmb716) get new hashes, styles too."""
+    hashes, places = doc.memo("classes", lambda: _class_hashes(doc))
     mapping: dict[str, str] = {}
+    for word in hashes:
+        found = _HASHY.match(word)
+        assert found is not None
+        mapping[word] = (found.group(1) or "") + "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in found.group(2))
+    for index, spans in places.items():
+        raw, pieces, at = raws[index], [], 0
+        if len(raw) < spans[-1][1]:
+            continue
+        for start, end in spans:
+            pieces += [raw[at:start], mapping.get(raw[start:end], raw[start:end])]
+            at = end
+        raws[index] = "".join(pieces) + raw[at:]
+
+
+def _class_hashes(doc: Doc) -> tuple[list[str], dict[int, list[tuple[int, int]]]]:
+    """The hash-like class names of the page, and where tags and styles hold them."""
+    hashes: set[str] = set()
     for index, kind in enumerate(doc.kinds):
-        if kind == "start" and " class" in raws[index].lower():
-            raws[index] = _CLASS_ATTR.sub(
-                lambda m: m.group(1) + _rehash(m.group(2), mapping, rng), raws[index])
-    if mapping:
-        pattern = re.compile(r"\.(" + "|".join(map(re.escape, mapping)) + r")(?![\w-])")
-        for index, kind in enumerate(doc.kinds):
-            if kind == "raw" and doc.names[index] == "style":
-                raws[index] = pattern.sub(lambda m: "." + mapping[m.group(1)], raws[index])
-
-
-def _rehash(value: str, mapping: dict[str, str], rng: random.Random) -> str:
-    words = value.split()
-    for position, word in enumerate(words):
-        clean = word.strip("\"'")
-        if clean not in mapping and _is_hash(clean):
-            found = _HASHY.match(clean)
-            assert found is not None
-            prefix, tail = found.group(1) or "", found.group(2)
-            mapping[clean] = prefix + "".join(
-                rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in tail)
-        if clean in mapping:
-            words[position] = word.replace(clean, mapping[clean])
-    return " ".join(words) if value[:1] not in "\"'" else (
-        value[0] + " ".join(w.strip("\"'") for w in words) + value[0])
+        if kind == "start" and " class" in doc.raws[index].lower():
+            for found in _CLASS_ATTR.finditer(doc.raws[index]):
+                hashes |= {w for w in found.group(2).strip("\"'").split() if _is_hash(w)}
+    places: dict[int, list[tuple[int, int]]] = {}
+    if not hashes:
+        return [], places
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(
+        hashes, key=len, reverse=True))) + r")(?![\w-])")
+    for index, kind in enumerate(doc.kinds):
+        if (kind == "start" and " class" in doc.raws[index].lower()) or (
+                kind == "raw" and doc.names[index] == "style"):
+            spans = [m.span() for m in pattern.finditer(doc.raws[index])]
+            if spans:
+                places[index] = spans
+    return sorted(hashes), places
 
 
 def _is_hash(word: str) -> bool:
@@ -598,9 +654,10 @@ def _is_hash(word: str) -> bool:
 
 def noise_comments(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """A few comments between tags, inside the story too."""
-    places = [i for i, kind in enumerate(doc.kinds)
-              if (kind == "end" or (kind == "start" and doc.names[i] not in RAWTEXT))
-              and not doc.inside(i, ("head",))]
+    places = doc.memo("comments", lambda: [
+        i for i, kind in enumerate(doc.kinds)
+        if (kind == "end" or (kind == "start" and doc.names[i] not in RAWTEXT))
+        and not doc.inside(i, ("head",))])
     for index in rng.sample(places, min(6, len(places))):
         raws[index] += f"<!-- r{rng.getrandbits(32):08x} -->"
 
@@ -608,14 +665,15 @@ def noise_comments(doc: Doc, raws: list[str], rng: random.Random) -> None:
 def noise_whitespace(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """White space between tags and inside text moves (never to nothing)."""
     choices = ("\n", "\n  ", " ", "\n\t\t", "\r\n")
-    for index, kind in enumerate(doc.kinds):
-        if kind != "text" or doc.inside(index, ("pre", "textarea")):
-            continue
+    texts = doc.memo("whitespace", lambda: [
+        i for i, kind in enumerate(doc.kinds)
+        if kind == "text" and not doc.inside(i, ("pre", "textarea"))])
+    for index in texts:
         raw = raws[index]
         if not raw.strip():
             raws[index] = rng.choice(choices)
         elif " " in raw.strip() and rng.random() < 0.3:
-            spaces = [m.start() for m in re.finditer(" ", raw)]
+            spaces = [m.start() for m in re.finditer(" ", doc.raws[index])]
             at = rng.choice(spaces)
             raws[index] = raw[:at] + "\n" + raw[at + 1:]
 
@@ -624,18 +682,19 @@ def noise_br_split(doc: Doc, raws: list[str], rng: random.Random) -> None:
     """One story paragraph is split in two by <br><br> (the same words, issue 9)."""
     found = [(i, m) for i in doc.core if doc.parents[i] >= 0
              and doc.elements[doc.parents[i]].name == "p"
-             for m in re.finditer(r"(?<=[a-z]\.) (?=[A-Z])", raws[i])]
-    if found:
+             for m in re.finditer(r"(?<=[a-z]\.) (?=[A-Z])", doc.raws[i])]
+    if found:  # chosen on the page as it is, so that other kinds do not move the choice
         index, match = rng.choice(found)
         raw = raws[index]
-        raws[index] = raw[:match.start()] + "<br><br>" + raw[match.end():]
+        if len(raw) == len(doc.raws[index]):
+            raws[index] = raw[:match.start()] + "<br><br>" + raw[match.end():]
 
 
 NOISE: dict[str, Callable[[Doc, list[str], random.Random], None]] = {
-    "dates": noise_dates, "scripts": noise_scripts, "classes": noise_classes,
-    "whitespace": noise_whitespace, "br-split": noise_br_split, "attrs": noise_attrs,
+    "classes": noise_classes, "attrs": noise_attrs, "dates": noise_dates,
+    "scripts": noise_scripts, "whitespace": noise_whitespace, "br-split": noise_br_split,
     "comments": noise_comments, "rotate": noise_rotate,
-}  # token rewrites first, insertions and moves last
+}  # classes on the page as it is, then other rewrites; insertions and moves last
 
 
 def add_noise(doc: Doc, rounds: dict[str, int], seed: str) -> tuple[str, set[str]]:
