@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,6 +63,7 @@ NEW_PRIORITY = 1  # new articles, which the walk hands out newest first, before 
 SITEMAP_WINDOW = 2  # sitemaps of one source in flight at once
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 TRUE = ("1", "true", "yes", "on")
+GONE = [404, 410]  # a missing sitemap is no failure worth a row (they are guessed too)
 RETRY_LATER = frozenset({408, 425, 429, *range(500, 600)})  # a new article tried next pass
 
 
@@ -128,14 +130,18 @@ class ArticlesSpider(Spider):
             self.logger.info("%s: %s articles due, %s known", name, len(due[name]),
                              len(self.known[name]))
             self.rechecked[name] = {article.url for article in due[name]}
-            for article in due[name]:
-                self.known[name].add(article.url)
-                yield self.article_request(source, article.url, article.etag,
-                                           article.last_modified)
+            self.known[name].update(self.rechecked[name])
             for url in source.urls:
                 yield self.discovery_request(source, url, depth=0)
             for request in self.release(source):
                 yield request
+        # The due articles of every source in turn: many sites proceed side by side, each
+        # in its own polite slot, instead of one site's backlog filling the crawl.
+        for turn in zip_longest(*due.values()):
+            for name, article in zip(due, turn, strict=True):
+                if article is not None:
+                    yield self.article_request(self.sources[name], article.url, article.etag,
+                                               article.last_modified)
 
     def restore_frontier(self, frontier: Frontier) -> None:
         """What earlier passes listed but left unfetched, and the sitemaps they read."""
@@ -154,8 +160,7 @@ class ArticlesSpider(Spider):
                 self.crawler.stats.set_value(f"stet/discovery/{what}", count)
 
     def on_idle(self) -> None:
-        """A released request that never came back (dropped by a middleware) must not
-        stall a walk: once nothing is in flight, its window is free again."""
+        """Nothing in flight, yet a walk waits on a request that never came back: free it."""
         requests = []
         for name, walk in self.walks.items():
             walk.forget_in_flight()
@@ -192,10 +197,8 @@ class ArticlesSpider(Spider):
 
     def new_article_requests(self, source: Source, urls: Iterable[str | Listed], *,
                              listed: bool = False) -> Iterator[Request]:
-        """The URLs that look like articles and are not known yet go to the source's walk,
-        dated (their own date, else one in the URL); the newest go out now. A feed's
-        entries (listed) need only not look like something else; links on a page need a
-        story's URL shape."""
+        """Unknown URLs that look like articles (listed ones: not like anything else) go to
+        the walk, dated (their own date, else their URL's); the newest go out now."""
         known, walk = self.known[source.name], self.walks[source.name]
         shape = may_be_article_url if listed else looks_like_article_url
         for entry in urls:
@@ -216,7 +219,7 @@ class ArticlesSpider(Spider):
         walk = self.walks[source.name]
         for entry in walk.take("sitemap", SITEMAP_WINDOW):
             yield self.discovery_request(source, entry.url, depth=1, stet_pending=entry.url,
-                                         stet_listed=entry.listed)
+                                         stet_listed=entry.listed, handle_httpstatus_list=GONE)
         window = 2 * self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
         for entry in walk.take("article", max(window, 2)):
             self.crawler.stats.inc_value("stet/new_articles")
@@ -266,7 +269,8 @@ class ArticlesSpider(Spider):
 
     def parse_discovery(self, response: Response) -> Iterator[Request]:
         """A start URL, feed, sitemap or robots.txt: sniff it, then follow what it lists."""
-        if response.status >= 400:  # robots.txt, which may be missing
+        if response.status >= 400:  # robots.txt or a sitemap, which may be missing
+            yield from self.finished(response.meta)
             return
         source = self.sources[response.meta["stet_source"]]
         depth: int = response.meta.get("stet_depth", 0)
@@ -276,8 +280,8 @@ class ArticlesSpider(Spider):
         self.logger.debug("%s is %s", response.url, kind or "of an unknown kind")
         if kind == "robots":
             text = body.decode("utf-8", errors="replace")
-            yield from self.sitemap_requests(
-                source, map(Listed, discover.parse_robots_sitemaps(text, response.url)))
+            yield from self.sitemap_requests(source, map(Listed, discover.parse_robots_sitemaps(
+                text, response.url) or discover.guess_sitemaps(response.url)))
         elif kind == "feed":
             dates = feed_dates(body, response.url)
             yield from self.new_article_requests(
@@ -293,8 +297,7 @@ class ArticlesSpider(Spider):
             yield from self.finished(response.meta)
 
     def sitemap_entries(self, source: Source, response: Response) -> Iterator[Request]:
-        """A sitemap's nested sitemaps and pages; an undated page takes the date in its
-        URL, else the sitemap's own (the <lastmod> its index gave it)."""
+        """A sitemap's entries; an undated page takes its URL's date, else the sitemap's."""
         sitemap = dated_sitemap(response.body, response.url)
         parent: str = response.meta.get("stet_listed", "")
         yield from self.sitemap_requests(source, sitemap.sitemaps, parent)
@@ -318,8 +321,8 @@ class ArticlesSpider(Spider):
                 if self.may_fetch(source, url):
                     yield self.discovery_request(source, url, depth=1)
             if ROBOTS_SITEMAPS in response.meta:  # the robots.txt guard has read them
-                yield from self.sitemap_requests(
-                    source, map(Listed, response.meta[ROBOTS_SITEMAPS]))
+                yield from self.sitemap_requests(source, map(Listed, response.meta[
+                    ROBOTS_SITEMAPS] or discover.guess_sitemaps(response.url)))
             else:
                 parts = urlsplit(response.url)
                 robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
