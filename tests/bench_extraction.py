@@ -9,7 +9,8 @@ Usage::
 Either shared set works (both have ``ground-truth.json`` with ``articleBody`` and
 ``url``; WCXB also has ``headline``). Tune on ``wcxb-dev`` only: WCXB's test split
 is held out. Columns: body F1/precision/recall, headline exact match (where the
-truth has headlines; whitespace and Unicode compatibility forms normalised), pages
+truth has headlines; white space, Unicode compatibility forms and typographic quotes
+and dashes normalised), pages
 with an empty body, pages/s.
 
 The metric replicates ``evaluate.py`` of scrapinghub/article-extraction-benchmark
@@ -232,8 +233,13 @@ TITLES: dict[str, Callable[[str, str], str]] = {
 }
 
 
+# Typographic quotes and dashes count as their ASCII forms: the WCXB truth writes
+# "FDA's" where the page shows "FDA’s", and both are the same headline to a reader.
+_TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
 def norm_title(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+    return " ".join(unicodedata.normalize("NFKC", text or "").translate(_TYPOGRAPHIC).split())
 
 
 def headline_score(pages: list[Page], outputs: list[Extracted]) -> str:

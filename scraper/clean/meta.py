@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from lxml import etree
 
 from scraper.clean import rules as rules
 from scraper.clean.byline import element_byline, labelled_byline
@@ -20,6 +21,9 @@ from scraper.clean.byline import element_byline, labelled_byline
 SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w+")
 MAX_JSONLD_DEPTH = 8
+MAX_H1S = 8
+HEADING_BREAKS = frozenset({"br", "div", "p", "small"})
+H1_MIN_OVERLAP = 0.5  # word-set F1 between an <h1> and the page's title to call it the headline
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Meta:
     ld: dict[str, Any] = field(default_factory=dict)
     title: str = ""
     h1: str = ""
+    h1s: list[str] = field(default_factory=list)  # the first few <h1>s' texts
 
 
 def read_meta(root: lxml.html.HtmlElement) -> Meta:
@@ -43,9 +48,23 @@ def read_meta(root: lxml.html.HtmlElement) -> Meta:
     meta.ld = read_jsonld(root)
     title = root.find(".//title")
     meta.title = squash(title.text_content()) if title is not None else ""
-    h1 = root.find(".//h1")
-    meta.h1 = squash(h1.text_content()) if h1 is not None else ""
+    meta.h1s = [text for text in (heading_text(h) for h in root.iter("h1")) if text][:MAX_H1S]
+    meta.h1 = meta.h1s[0] if meta.h1s else ""
     return meta
+
+
+def heading_text(el: lxml.html.HtmlElement) -> str:
+    """A heading's text, with a space where a <br> or a block child breaks the line."""
+    parts = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            if node.tag in HEADING_BREAKS:
+                parts.append(" ")
+            if node.text and node.tag not in ("script", "style"):
+                parts.append(node.text)
+        elif node is not el and node.tail:
+            parts.append(node.tail)
+    return squash("".join(parts))
 
 
 def read_jsonld(root: lxml.html.HtmlElement) -> dict[str, Any]:
@@ -105,8 +124,30 @@ def time_attr(root: lxml.html.HtmlElement) -> str:
 
 
 def find_headline(meta: Meta, url: str) -> str:
-    raw = first(meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.h1, meta.title)
-    return strip_site_name(raw, meta, url)
+    """The <h1> that reads like the page's title (what readers see), else the title.
+
+    og:title and <title> are often an SEO variant of the story's <h1>; a site's or a
+    section's <h1> ("Stanford Online", "Our BLOG") shares few words with them (issue 9).
+    """
+    titled = first(meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.title)
+    base = strip_site_name(titled, meta, url)
+    h1 = matching_h1(meta.h1s, base)
+    if h1:
+        h1 = strip_site_name(h1, meta, url)
+        return base if h1.isupper() and h1.lower() == base.lower() else h1
+    return base or meta.h1
+
+
+def matching_h1(h1s: list[str], title: str) -> str:
+    words = set(WORD_RE.findall(title.lower()))
+    best, best_f1 = "", H1_MIN_OVERLAP
+    for h1 in h1s:
+        found = set(WORD_RE.findall(h1.lower()))
+        common = len(found & words)
+        f1 = 2 * common / (len(found) + len(words)) if common else 0.0
+        if f1 >= best_f1 and (f1 > best_f1 or not best):
+            best, best_f1 = h1, f1
+    return best
 
 
 def strip_site_name(title: str, meta: Meta, url: str) -> str:

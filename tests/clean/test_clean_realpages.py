@@ -62,3 +62,26 @@ def test_real_page_body(key: str, kind: str, present: list[str], absent: list[st
         assert text in body, f"{kind}: missing {text!r}"
     for text in absent:
         assert text not in body, f"{kind}: furniture {text!r} kept"
+
+
+# (page, failure class, the headline): the <h1> readers see, not the site's or a section's.
+HEADLINE_CASES = [
+    ("wcxb-dev/0240", "4 site-name <h1> ('Yoga Pathways') above the story",
+     "Yoga Won’t Fix the Plumbing, But It Might Save Your Sanity"),
+    ("wcxb-dev/0404", "4 blog-name <h1> ('Discord') and an og:title",
+     "How we pwned X (Twitter), Vercel, Cursor, Discord, and hundreds of companies through "
+     "a supply-chain attack"),
+    ("wcxb-dev/0093", "4 '<title> | Site' with the story's own <h1>",
+     "Laptop vs. Desktop: How Many Watts Does a Computer Use?"),
+    ("article-extraction/0ec95c7261d122f304728e90c983450ef1ce1e0b423546835c397d50aaf0d0f2",
+     "4 og:title is the site's name (2019, Korean)", "엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유"),
+    ("article-extraction/7ab16ade32386ece353b8d31fc3bb7e660189efd5bf3c8549aaba101ad3f5ef5",
+     "4 section prefix 'Opinion | ' in og:title", "Is Football Violence a Crime?"),
+]
+
+
+@pytest.mark.parametrize(("key", "kind", "headline"), HEADLINE_CASES,
+                         ids=[c[0][:24] for c in HEADLINE_CASES])
+def test_real_page_headline(key: str, kind: str, headline: str) -> None:
+    html, item = page(key)
+    assert clean_page(html, item["url"]).headline == headline, kind
