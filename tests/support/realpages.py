@@ -414,30 +414,54 @@ def edit_correction(doc: Doc, rng: random.Random) -> str | None:
     return "".join(raws)
 
 
-def edit_headline(doc: Doc, rng: random.Random) -> str | None:
-    title = headline_of(doc)
-    candidates = []
+_META_TITLE = re.compile(r"""(?:property|name)\s*=\s*["']?(?:og|twitter):title\b""", re.I)
+_CONTENT = re.compile(r"""(\bcontent\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_LD_HEADLINE = re.compile(r'("headline"\s*:\s*")((?:[^"\\]|\\.)*)(")')
+_TITLE_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def h1_text_token(doc: Doc) -> int | None:
+    """The longest text (two words or more) of the first <h1> that has one."""
     for element in doc.elements:
         if element.name == "h1":
             texts = [i for i in range(element.start, element.end + 1)
                      if doc.kinds[i] == "text" and len(_WORD.findall(doc.text(i))) >= 2]
-            candidates.extend(i for i in texts if normalize_text(doc.text(i)) in title)
-            if texts and not candidates:
-                candidates.append(max(texts, key=lambda i: len(doc.text(i))))
-            if candidates:
-                break
-    old = normalize_text(doc.text(candidates[0])) if candidates else title
-    words = [m for m in re.finditer(r"[A-Za-z]{4,}", old) if m.start() > 0]
-    if not words or not old:
+            if texts:
+                return max(texts, key=lambda i: len(doc.text(i)))
+    return None
+
+
+def edit_headline(doc: Doc, rng: random.Random) -> str | None:
+    """One word of the headline replaced in the <h1>, <title>, og:/twitter:title, JSON-LD."""
+    title, h1 = headline_of(doc), h1_text_token(doc)
+    shown = doc.text(h1) if h1 is not None else title
+    words = [m.group() for m in _TITLE_WORD.finditer(shown)][1:]
+    in_title = [w for w in words if re.search(rf"\b{w}\b", title, re.IGNORECASE)]
+    if not words:
         return None
-    word = rng.choice(words)
-    new_word = rng.choice([w for w in HEADLINE_WORDS if w.lower() != word.group().lower()])
-    new = old[:word.start()] + new_word + old[word.end():]
-    if candidates:
-        raws = list(doc.raws)
-        raws[candidates[0]] = html.escape(new, quote=False)
-        doc = Doc(doc.kinds, doc.names, raws, doc.parents, doc.elements, doc.story)
-    return replace_text(doc, Change(old, new))
+    word = rng.choice(in_title or words)
+    title_words = [m.group() for m in _TITLE_WORD.finditer(title)][1:]
+    head_word = word if in_title or not title_words else rng.choice(title_words)
+    new_word = rng.choice([w for w in HEADLINE_WORDS if w.lower() not in (
+        word.lower(), head_word.lower())])
+
+    def reword(text: str, old: str = head_word) -> str:
+        return re.sub(rf"\b{old}\b", new_word, text, count=1, flags=re.IGNORECASE)
+
+    raws = list(doc.raws)
+    if h1 is not None:
+        raws[h1] = html.escape(reword(doc.text(h1), word), quote=False)
+    for index, kind in enumerate(doc.kinds):
+        if kind == "raw" and doc.names[index] == "title":
+            raws[index] = html.escape(reword(doc.text(index)), quote=False)
+        elif kind == "raw" and "ld+json" in doc.raws[index - 1]:
+            raws[index] = _LD_HEADLINE.sub(lambda m: m.group(1) + reword(m.group(2))
+                                           + m.group(3), raws[index])
+        elif kind == "start" and doc.names[index] == "meta" and _META_TITLE.search(raws[index]):
+            raws[index] = _CONTENT.sub(lambda m: m.group(1) + '"' + html.escape(reword(
+                html.unescape(m.group(2) or m.group(3) or ""))) + '"', raws[index])
+    changed = "".join(raws)
+    return changed if changed != doc.html else None
 
 
 EDITS: dict[str, Callable[[Doc, random.Random], str | None]] = {
@@ -453,7 +477,7 @@ NOISE_KINDS = ("rotate", "dates", "attrs", "scripts", "classes", "comments", "wh
                "br-split")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATEISH = re.compile(  # a value that changes between loads: dates, clock times, counters
-    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w)|\b\d{{1,2}}:\d\d\b"
+    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b"
     r"|\b\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|months?"
     r"|years?)\s+ago\b|\b\d[\d,.]*[km]?\s*(?:views?|comments?|shares?|likes?|reads?|reviews?"
     r"|votes?|followers?|replies|answers|points|min read)\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b",
@@ -486,7 +510,21 @@ def noise_dates(doc: Doc, raws: list[str], rng: random.Random) -> None:
         i for i, kind in enumerate(doc.kinds) if kind == "text" and _DIGITS.search(doc.raws[i])
         and _DATEISH.search(doc.text(i)) and _outside_text(doc, i)])
     for index in found:
-        raws[index] = _DIGITS.sub(lambda m: _random_digits(rng, m.group()), raws[index])
+        raws[index] = _CLOCK_OR_DIGITS.sub(lambda m: _new_value(rng, m), raws[index])
+
+
+_CLOCK_OR_DIGITS = re.compile(r"\b((?:[01]?\d|2[0-3])):([0-5]\d)\b|\d+")
+
+
+def _new_value(rng: random.Random, match: re.Match[str]) -> str:
+    """Another plausible value: a valid clock time, day of month, year or count."""
+    if match.group(1):
+        hour = rng.randrange(24) if len(match.group(1)) == 2 else rng.randint(1, 9)
+        return f"{hour:0{len(match.group(1))}d}:{rng.randrange(60):02d}"
+    digits = match.group()
+    if len(digits) <= 2:
+        return f"{rng.randint(1, 28):0{len(digits)}d}"
+    return _random_digits(rng, digits)
 
 
 def _rotatable(doc: Doc, element: Element) -> list[Element] | None:
