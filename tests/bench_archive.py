@@ -38,10 +38,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+
 from scraper.clean import CleanPage
 from scraper.model import FetchItem, PageItem
 from scraper.review.report import list_changes, pick_versions, render_diff
 from scraper.store import Archive
+from scraper.store.migrations import migrations
 from scraper.timeutil import iso, parse_iso
 
 NOW = parse_iso("2026-11-28T12:00:00Z")
@@ -118,6 +121,34 @@ def build(path: Path, count: int, per: int) -> None:
     conn.execute("commit")
     conn.execute("analyze")
     conn.close()
+
+
+def old_fetches(count: int, per: int) -> Iterator[tuple[Any, ...]]:
+    for n in range(1, count + 1):
+        for k in range(per * 3):
+            yield (n, url(n), minutes_ago(n, k * 20), 200, "unchanged" if k else "new",
+                   f"news{n % SOURCES}")
+
+
+def migration_seconds(folder: Path, count: int, per: int) -> float:
+    """Seconds to open an archive of the schema before m030 with as many fetches."""
+    path = folder / f"before-{count}.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m030_compact_raw_pages")
+    db.conn.execute("pragma synchronous = off")
+    with db.conn:
+        db.conn.executemany("insert into articles (id, url, source, first_seen, last_checked, "
+                            "last_changed, next_check, state, current_version, etag) "
+                            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles(count, per))
+        db.conn.executemany("insert into fetches (article_id, url, fetched_at, status, "
+                            "outcome, source) values (?, ?, ?, ?, ?, ?)",
+                            old_fetches(count, per))
+    db.close()
+    start = time.perf_counter()
+    Archive(path).close()
+    seconds = time.perf_counter() - start
+    path.unlink()
+    return seconds
 
 
 def story(edit: int) -> CleanPage:
@@ -261,6 +292,9 @@ def main() -> None:
                   f"{count * args.versions * 3:,} fetches in {time.perf_counter() - start:.0f} s "
                   f"({size:,.0f} MiB)", flush=True)
             table[count] = measure(path, count, target, args.plans and count == sizes[-1])
+            path.unlink()
+            table[count]["migrate an archive of the schema before (s)"] = migration_seconds(
+                Path(folder), count, args.versions)
     small, big = sizes
     print(f"\n| median ms | {small * args.versions:,} versions | "
           f"{big * args.versions:,} versions |\n|---|---|---|")

@@ -153,7 +153,8 @@ def breakdown(db: Database, articles: int) -> str:
     for table, size in db.execute(
             "select coalesce(m.tbl_name, d.name), sum(d.pgsize) from dbstat d "
             "left join sqlite_master m on m.name = d.name group by d.name").fetchall():
-        kind = next((k for prefix, k in kinds.items() if table.startswith(prefix)), "other")
+        kind = next((k for prefix, k in sorted(kinds.items(), reverse=True)
+                     if table.startswith(prefix)), "other")
         sizes[kind] += size
     return ", ".join(f"{kind} {size / articles:,.0f} B" for kind, size in sizes.items())
 
