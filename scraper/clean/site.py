@@ -6,9 +6,9 @@ archive keeps the sightings and the learned blocks (``store/profiles.py``). Two 
 - **furniture**: a paragraph found verbatim in the bodies of many distinct articles
   of a source (a sidebar, a bio, a promo or newsletter box the single-page cleaner
   kept). A paragraph found on one article only is never furniture.
-- **volatile**: a paragraph *shape* (its text with digits and date words masked)
-  whose text changed between two fetches of an article while everything else
-  stayed the same, on several articles: a date line, a clock, a counter.
+- **volatile**: the *shape* (the text with figures and date words masked) of a
+  furniture paragraph that holds a date or a figure: today's date, a clock, a
+  counter shown on every page reads differently tomorrow and is still furniture.
 
 A ``SiteProfile`` is a frozen, picklable record: pass it to ``clean_page(profile=...)``
 (in a worker process too). With no profile (a new site) the cleaner is unchanged.
@@ -16,7 +16,6 @@ A ``SiteProfile`` is a frozen, picklable record: pass it to ``clean_page(profile
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -27,7 +26,6 @@ from scraper.model import CleanPage
 
 FURNITURE_MIN_ARTICLES = 3  # distinct articles sharing a paragraph before it is furniture
 FURNITURE_MIN_SHARE = 0.05  # ... and this share of the source's articles (one template of many)
-VOLATILE_MIN_ARTICLES = 2  # articles on which the same shape changed alone
 VOLATILE_MAX_WORDS = 30  # a longer paragraph is story, whatever changed in it
 COPY_MAX_SHARE = 0.5  # a body sharing more of its words with other articles is a copy
 KEEP_MIN_SHARE = 0.3  # a filter that would leave less of the body than this is not applied
@@ -123,27 +121,6 @@ def apply_page(page: CleanPage, profile: SiteProfile | None) -> CleanPage:
     return page if body == page.body else replace(page, body=body)
 
 
-def volatile_shapes(old_body: str, new_body: str) -> frozenset[str]:
-    """Shapes of the paragraphs that alone changed between two fetches, or none.
-
-    Every changed paragraph must keep its place and its shape (only figures or date
-    words moved), and be short; any other difference (a real edit) gives none.
-    """
-    old, new = paragraphs(old_body), paragraphs(new_body)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    found: set[str] = set()
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        if op != "replace" or a2 - a1 != b2 - b1:
-            return frozenset()
-        for before, after in zip(old[a1:a2], new[b1:b2], strict=True):
-            if (shape(before) != shape(after) or word_count(after) > VOLATILE_MAX_WORDS):
-                return frozenset()
-            found.add(shape_fingerprint(after))
-    return frozenset(found)
-
-
 def is_furniture(articles: int, source_articles: int) -> bool:
     """Enough distinct articles share a paragraph for it to be the site's, not a story's."""
     return (articles >= FURNITURE_MIN_ARTICLES
@@ -158,10 +135,6 @@ def is_site_wide(shared: set[str], body: str) -> bool:
     """
     total = sum(map(word_count, paragraphs(body)))
     return bool(shared) and sum(map(word_count, shared)) <= COPY_MAX_SHARE * total
-
-
-def is_volatile(articles: int) -> bool:
-    return articles >= VOLATILE_MIN_ARTICLES
 
 
 def body_fingerprints(body: str) -> dict[str, str]:

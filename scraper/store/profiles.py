@@ -1,9 +1,10 @@
 """Site learning in the archive (issue 9): sightings in, learned blocks out, history in line.
 
 ``SiteLearning`` records, for each stored version, the fingerprints of its paragraphs
-(furniture evidence) and the shapes of the lines that alone changed since the version
-before it (volatile evidence), in ``site_sightings``. A fingerprint held by enough
-distinct articles becomes a row of ``site_blocks``; the versions of the articles that
+(furniture evidence) and the shapes of its short lines with figures or dates (where a
+volatile shape would apply), in ``site_sightings``. A paragraph held by enough distinct
+articles becomes a ``site_blocks`` row (with its shape, when it has figures or dates:
+today's date on every page is volatile); the versions of the articles that
 held it are then filtered at once (``Archive.rewrite_versions``), so the next fetch of
 those articles compares like with like and a false version made before the block was
 learned is merged away. The decisions are pure functions in ``clean/site.py``.
@@ -25,7 +26,7 @@ from scraper.store.file import write_transaction
 from scraper.timeutil import iso, normalize_iso, utcnow
 
 logger = logging.getLogger(__name__)
-KINDS = ("furniture", "volatile")
+KINDS = ("furniture", "volatile")  # what site_blocks holds
 EVIDENCE_SHOWN = 20  # articles and versions named in a learned block's row
 CHUNK = 400  # fingerprints per IN (...) query
 
@@ -116,18 +117,13 @@ class SiteLearning:
         known = profile.furniture | profile.volatile
         fresh = [s for s in sightings if s.fingerprint not in known]
         total = count_articles(self.archive, source)
-        found: list[Sighting] = []
-        for kind in KINDS:
-            chosen = {s.fingerprint: s for s in fresh if s.kind == kind}
-            found += [chosen[fp] for fp, articles in count_sightings(
-                self.archive, source, kind, chosen) if (site.is_furniture(articles, total)
-                                                        if kind == "furniture"
-                                                        else site.is_volatile(articles))]
-        furniture = {s.example for s in found if s.kind == "furniture"}
-        if not site.is_site_wide(furniture, body):
-            found = [s for s in found if s.kind != "furniture"]  # a copy of other articles
+        chosen = {s.fingerprint: s for s in fresh if s.kind == "furniture"}
+        found = [chosen[fp] for fp, articles in count_sightings(
+            self.archive, source, "furniture", chosen) if site.is_furniture(articles, total)]
+        if not site.is_site_wide({s.example for s in found}, body):
+            return []  # most of this body is shared: a copy of other articles, not furniture
         for sighting in list(found):
-            if sighting.kind == "furniture" and site.maybe_volatile(sighting.example):
+            if site.maybe_volatile(sighting.example):
                 # A site-wide line with a date or a figure (today's date, a visitor
                 # count) will read differently tomorrow: its shape is volatile too.
                 found.append(Sighting("volatile", site.shape_fingerprint(sighting.example),
@@ -161,21 +157,17 @@ class SiteLearning:
 
 
 def sightings_of(versions: list[Version]) -> Iterable[Sighting]:
-    """Paragraph fingerprints of each version; shapes that alone changed from the one before."""
-    by_number = {v.version: v for v in versions}
+    """Each version's paragraph fingerprints, and the shapes of its short lines with figures.
+
+    A line whose figures alone changed on some articles is not learned: a templated
+    story sentence ("district 4 will spend 12 million") edited on several articles
+    looks the same, and learning must never hide a real edit.
+    """
     for version in versions:
         for fingerprint, para in site.body_fingerprints(version.body).items():
             yield Sighting("furniture", fingerprint, para, version.version)
             if site.maybe_volatile(para):  # where a volatile shape would apply, once learned
                 yield Sighting("shape", site.shape_fingerprint(para), para, version.version)
-        before = by_number.get(version.diff_from or 0)
-        if (before is None or version.quarantined or version.headline != before.headline
-                or version.byline != before.byline):
-            continue
-        shapes = site.volatile_shapes(before.body, version.body)
-        changed = [p for p in site.paragraphs(version.body) if site.shape_fingerprint(p) in shapes]
-        for para in changed:
-            yield Sighting("volatile", site.shape_fingerprint(para), para, version.version)
 
 
 def chunks(items: list[str]) -> Iterable[list[str]]:

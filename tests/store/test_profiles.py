@@ -60,3 +60,28 @@ def test_a_story_published_at_several_urls_is_never_furniture(tmp_path: Path) ->
     examples = {b.example for b in learned_blocks(archive, SOURCE)}
     assert not any(para in examples for para in story)
     assert all(all(para in body for para in story) for body in current_bodies(archive))
+
+
+def test_a_templated_line_edited_on_many_articles_is_a_change_each_time(
+        tmp_path: Path) -> None:
+    """The same sentence form with its figure edited on every article: real edits, kept."""
+    archive = Archive(tmp_path / "archive.db")
+    learning = SiteLearning(archive)
+    texts = stories("wcxb-dev", 4)
+
+    def with_figure(amount: int) -> list[list[str]]:
+        return [[f"Shares of company {n} closed at {amount} dollars.", *story]
+                for n, story in enumerate(texts)]
+
+    store(archive, learning, with_figure(12))
+    page = real_page("article-extraction", MOREBIKES)
+    for number, story in enumerate(with_figure(15)):
+        html = restory(page, story)
+        url = f"https://www.morebikes.co.uk/{number}/a-review-of-number-{number}/"
+        item = PageItem(url=url, source=SOURCE, status=200, body=html,
+                        fetched_at=f"2026-12-07T10:0{number}:00Z")
+        cleaned = clean_page(html, url, profile=learning.profile(SOURCE))
+        assert archive.save_page(item, cleaned) == "changed"
+        learning.observe_page(SOURCE, url, item.fetched_at)
+    assert all("closed at 15 dollars" in body for body in current_bodies(archive))
+    assert len(archive.changes()) == 4
