@@ -52,23 +52,10 @@ from pathlib import Path
 from scraper.clean import clean_page
 from scraper.store.normalize import text_hash
 from scraper.urls import canonicalize_url
-from support.realpages import (
-    EDIT_KINDS,
-    EDIT_LABELS,
-    EDITS,
-    NOISE_KINDS,
-    SETS,
-    Change,
-    ProxySite,
-    RealPage,
-    add_noise,
-    edit_typo_seed,
-    host_pages,
-    load_pages,
-    parse,
-    proxy_env,
-    replace_text,
-)
+from support.realdoc import parse
+from support.realedits import EDIT_KINDS, EDIT_LABELS, EDITS, Change, edit_typo_seed, replace_text
+from support.realnoise import NOISE_KINDS, add_noise
+from support.realpages import SETS, ProxySite, RealPage, host_pages, load_pages, proxy_env
 from support.site import ROOT
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",

@@ -23,19 +23,10 @@ from pathlib import Path
 import pytest
 
 from scraper.urls import canonicalize_url
-from support.realpages import (
-    DATASETS,
-    NOISE_KINDS,
-    ProxySite,
-    RealPage,
-    add_noise,
-    edit_correction,
-    edit_sentence,
-    host_pages,
-    make_page,
-    parse,
-    proxy_env,
-)
+from support.realdoc import parse
+from support.realedits import edit_correction, edit_sentence
+from support.realnoise import NOISE_KINDS, add_noise
+from support.realpages import DATASETS, ProxySite, RealPage, host_pages, make_page, proxy_env
 from support.site import ROOT
 
 PAGES = (  # (set, page id, the real edit made before the second pass or "")
