@@ -63,9 +63,10 @@ def restory(page: RealPage, story: list[str], extra: dict[str, str] | None = Non
     """
     root = lxml.html.document_fromstring(decode_html(page.html))
     wanted = {words(p) for p in page.paragraphs()}
-    slots = [el for el in root.iter("p", "div", "li", "td", "h2", "h3")
-             if words(el.text_content()) in wanted and not any(
-                 words(child.text_content()) in wanted for child in el.iterdescendants())]
+    matched = [el for el in root.iter("p", "div", "li", "td", "h2", "h3")
+               if words(el.text_content()) in wanted]
+    holders = {id(parent) for el in matched for parent in el.iterancestors()}
+    slots = [el for el in matched if id(el) not in holders]  # the innermost of each
     for index, el in enumerate(slots):
         for child in list(el):
             el.remove(child)
