@@ -187,8 +187,8 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], everything: bool,
     from scraper.crawl.foreground import crawl_in_foreground
 
     chosen = _sources(ctx, sources)
+    _open(ctx, db_path).close()  # create or migrate the archive, or fail in one line
     with _locked(_db(ctx, db_path), wait):
-        _open(ctx, db_path).close()  # create or migrate the archive, or fail in one line
         runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"],
                              settings=settings, verbosity=ctx.obj["verbosity"])
         live = sys.stderr.isatty() and ctx.obj["verbosity"] == 1
@@ -281,8 +281,8 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: str | None, jo
 
     options = WatchOptions(_duration(every), jobs, _duration(deadline), once)
     chosen = _sources(ctx, sources)
+    _open(ctx, db_path).close()
     with _locked(_db(ctx, db_path), wait):
-        _open(ctx, db_path).close()
         if ctx.obj["verbosity"] == 1:
             logging.getLogger("scraper").setLevel(logging.INFO)  # one line per pass
         runner = CrawlRunner(_db(ctx, db_path), log_level=ctx.obj["log_level"],

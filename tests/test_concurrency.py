@@ -102,7 +102,9 @@ def test_two_crawls_of_two_sources_at_once(site: Site, other_site: Site, tmp_pat
         reader = Reader(db) if rounds else None
         if reader:
             reader.start()
-        crawls = [start_stet(db, "crawl", news.home, "--all", *FAST) for news in (first, second)]
+        # One writer per archive (issue 12): the second crawl waits for the first's lock.
+        crawls = [start_stet(db, "crawl", news.home, "--all", "--wait", *FAST)
+                  for news in (first, second)]
         assert [finished(crawl)[0] for crawl in crawls] == [0, 0]
         if reader:
             reader.stop.set()

@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -25,10 +26,11 @@ from scraper.store.status import (
     load_source_states,
     source_figures,
 )
-from scraper.timeutil import iso, utcnow
+from scraper.timeutil import iso, parse_iso, utcnow
 
+HEADERS = {"due_now": "due", "edits_24h": "edits 24h", "error_rate": "errors"}
 COLUMNS = ("source", "state", "last_pass", "next_pass", "articles", "due_now", "edits_24h",
-           "error_rate", "last_error")
+           "error_rate")
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,14 @@ def build_status(archive: Archive, configured: list[str]) -> StatusReport:
 def render_status(report: StatusReport, fmt: str, *, terminal: bool, width: int = 120) -> str:
     if fmt == "json":
         return json.dumps(asdict(report), indent=2)
-    table = Table(title="Sources", title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column in COLUMNS:
-        table.add_column(column.replace("_", " "), overflow="fold")
+        table.add_column(HEADERS.get(column, column.replace("_", " ")), no_wrap=True)
+    now = utcnow()
     for row in report.sources:
         values = asdict(row)
-        values["error_rate"] = f"{row.error_rate:.0%}"
+        values.update(error_rate=f"{row.error_rate:.0%}", last_pass=when(row.last_pass, now),
+                      next_pass=when(row.next_pass, now, due=True))
         table.add_row(*(str(values[c]) for c in COLUMNS),
                       style={"ok": "", "backing off": "yellow", "degraded": "red"}.get(
                           row.state, ""))
@@ -88,10 +92,32 @@ def render_status(report: StatusReport, fmt: str, *, terminal: bool, width: int 
     console = Console(file=buffer, width=width, force_terminal=terminal,
                       no_color=not terminal, highlight=False)
     console.print(table)
+    for row in report.sources:
+        if row.last_error and row.state != "ok":
+            console.print(f"{row.source}: {row.last_error}", soft_wrap=True)
     alerts = ", ".join(f"{n} {state}" for state, n in sorted(report.alerts.items()))
     console.print(f"archive {mb(report.archive_bytes)}, write-ahead log {mb(report.wal_bytes)}"
                   + (f"; alerts: {alerts}" if alerts else ""))
     return buffer.getvalue().rstrip("\n")
+
+
+def when(text: str, now: datetime, due: bool = False) -> str:
+    """'4m ago', 'in 25m', 'due' (a next pass already past), '-' (never)."""
+    if not text:
+        return "-"
+    seconds = int((parse_iso(text) - now).total_seconds())
+    if seconds <= 0 and due:
+        return "due"
+    if seconds <= 0:
+        return f"{short(-seconds)} ago" if seconds < -1 else "now"
+    return f"in {short(seconds)}"
+
+
+def short(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def mb(size: int) -> str:

@@ -9,6 +9,7 @@ tell the operator.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from scraper.errors import StetError
+from scraper.errors import ArchiveError, StetError
 from scraper.timeutil import iso, utcnow
 
 POLL_SECONDS = 0.2
@@ -61,7 +62,11 @@ class ArchiveLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:  # a read-only folder: say so in one line
+            raise ArchiveError(f"cannot create the lock file {self.path}: "
+                               f"{error.strerror or error}") from None
         try:
             while not _try_lock(fd):
                 if not self.wait:
@@ -72,13 +77,17 @@ class ArchiveLock:
             raise
         self._fd = fd
         record = {"pid": os.getpid(), "command": self.command, "started": iso(utcnow())}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(record).encode("utf-8") + b"\n", 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(record).encode("utf-8") + b"\n", 0)
+        except OSError:  # a full disk: the lock holds all the same, only unsigned
+            pass
 
     def release(self) -> None:
         if self._fd is None:
             return
-        os.ftruncate(self._fd, 0)  # the file stays: removing it would race a waiting process
+        with contextlib.suppress(OSError):  # the file stays: removing it would race a waiter
+            os.ftruncate(self._fd, 0)
         os.close(self._fd)  # closing drops the flock
         self._fd = None
 

@@ -1,8 +1,9 @@
 """One crawl child process: started in its own process group, stopped within a bound.
 
-A stop is SIGTERM to the whole group (Scrapy closes gracefully: no new requests),
-then SIGKILL once STOP_GRACE_SECONDS have passed whatever the sites do -- a host that
-accepts connections and never answers must not hold a stop for minutes (issue 12).
+A stop is SIGTERM to Scrapy (it closes gracefully: no new requests), then SIGKILL to
+the whole process group once STOP_GRACE_SECONDS have passed whatever the sites do --
+a host that accepts connections and never answers must not hold a stop for minutes
+(issue 12).
 A killed crawl loses only the pages in flight: each saved page is its own transaction.
 """
 
@@ -55,7 +56,7 @@ class CrawlProcess:
             return
         if not self.stop_requested:
             self.stop_requested = True
-            self._signal(signal.SIGTERM)
+            self._signal(signal.SIGTERM, group=False)
         kill_at = time.monotonic() + grace
         self._kill_at = kill_at if self._kill_at is None else min(self._kill_at, kill_at)
 
@@ -64,8 +65,13 @@ class CrawlProcess:
             time.sleep(poll_seconds)
         return code
 
-    def _signal(self, signum: int) -> None:
+    def _signal(self, signum: int, group: bool = True) -> None:
+        """SIGTERM goes to Scrapy alone, which then closes its own helpers (its extraction
+        workers finish the pages they hold); SIGKILL goes to the whole group."""
         try:
-            os.killpg(self.popen.pid, signum)  # the group: Scrapy and anything it started
+            if group:
+                os.killpg(self.popen.pid, signum)
+            else:
+                self.popen.send_signal(signum)
         except (ProcessLookupError, PermissionError):
             pass
