@@ -37,11 +37,11 @@ from scraper.clean.meta import (
     squash,
     time_attr,
 )
-from scraper.clean.score import locate
+from scraper.clean.score import link_density, locate
 from scraper.clean.site import SiteProfile, apply_page
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "6"
+CLEANER_VERSION = "7"
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
@@ -165,14 +165,33 @@ def remove_selected(root: lxml.html.HtmlElement, css: Iterable[str]) -> None:
 
 
 def drop_unlikely(root: lxml.html.HtmlElement) -> None:
-    """Readability's first pass: comment threads, menus, sidebars never hold the story."""
+    """Readability's first pass: comment threads, menus, sidebars, pop-ups and hidden
+    blocks never hold the story (unless a tag left open put the story inside one)."""
     limit = rules.UNLIKELY_MAX_SHARE * len(root.text_content())
-    for el in list(root.iter("div", "section", "ul", "ol", "aside", "span", "header", "footer")):
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if (len(names) > 1 and rules.UNLIKELY_RE.search(names)
-                and not rules.OK_MAYBE_RE.search(names) and el.getparent() is not None
-                and len(el.text_content()) < limit):
+    for el in list(root.iter("div", "section", "ul", "ol", "aside", "span", "header", "footer",
+                             "form")):
+        if el.getparent() is None:
+            continue
+        names = CAMEL_RE.sub("-", f"{el.get('class') or ''} {el.get('id') or ''}")
+        if not is_unlikely(names) and not is_hidden(el):
+            continue
+        if len(el.text_content()) < limit or (rules.COMMENTS_RE.search(names)
+                                              and not el.xpath(rules.STORY_MARK_XPATH)):
             el.drop_tree()
+
+
+def is_unlikely(names: str) -> bool:
+    return (len(names) > 1 and bool(rules.UNLIKELY_RE.search(names))
+            and not rules.OK_MAYBE_RE.search(names))
+
+
+def is_hidden(el: lxml.html.HtmlElement) -> bool:
+    """A hidden list of links (a menu, partner links). Hidden text is not always furniture:
+    accordions, "read more" and React's streamed <div hidden> hold story text."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "display:none" not in style and not rules.HIDDEN_CLASS_RE.search(el.get("class") or ""):
+        return False
+    return link_density(el) >= rules.HIDDEN_MIN_LINKS
 
 
 def selected_text(root: lxml.html.HtmlElement, css: str | None) -> str:

@@ -79,7 +79,7 @@ NOISE_RE = re.compile(
     r"tags?|taglist|keywords|byline|bylines|authors?|author-?bio|bio|contributor|"
     r"caption|credits?|copyright|footer|nav|navigation|menu|toolbar|print|"
     r"most-?popular|popular|trending|outbrain|taboola|read-?more|more-?stories|"
-    r"read-?also|see-?also|also-?read|teaser|rail|skip|hidden|visually-?hidden|sr-only|"
+    r"read-?also|see-?also|also-?read|teaser|rail|skip-?(?:links?|to-[\w-]+|nav\w*|content|main)|hidden|visually-?hidden|sr-only|"
     r"screen-?reader\w*|timestamp|dateline|date|published|updated|pagination|pager|"
     r"banner|login|register|rating|reactions?|emoji|icons?|btn|button|tools|"
     r"follow|signature|disclaimer|inline-?(?:link|promo|related)|embed|video|player|"
@@ -93,10 +93,21 @@ NOISE_RE = re.compile(
 UNLIKELY_RE = re.compile(
     r"(?:^|[-_\s])(?:combx|comments?|comment-?list|community|disqus|extra|foot|footer|header|"
     r"menu|remark|rss|shoutbox|sidebar|sponsor|ad-break|agegate|pagination|pager|popup|"
-    r"related|recirc|newsletter|social|share)(?:$|[-_\s])",
+    r"related|recirc|newsletter|social|share|modal|lightbox|overlay|dialog|promo-?bar|"
+    r"cookies?|consent|gdpr|commentlist|testimonials?)(?:$|[-_\s])",
     re.I,
 )
-UNLIKELY_MAX_SHARE = 0.4  # never drop a block holding this share of the page text
+UNLIKELY_MAX_SHARE = 0.4  # never drop a block holding this share of the page text ...
+# ... except a comment thread (it can outweigh the story), unless it holds the story's
+# marks: a tag left open can put the story inside it.
+COMMENTS_RE = re.compile(
+    r"(?:^|[-_\s])(?:comments?|commentlist|comment-?list|comments-?area|disqus)(?:$|[-_\s])",
+    re.I,
+)
+STORY_MARK_XPATH = "descendant::h1 | descendant::*[@itemprop='articleBody']"
+# Hidden before scoring when mostly links: a hidden menu is never the page's story.
+HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|u-hidden)(?:$|\s)")
+HIDDEN_MIN_LINKS = 0.5
 TWIN_MIN_SHARE = 0.3  # same-class blocks scoring this share of the winner join it
 OK_MAYBE_RE = re.compile(r"and|article|body|column|main|shadow|content|story|entry", re.I)
 # Containers whose class/id say "this is the story", used in scoring.
