@@ -159,11 +159,16 @@ def test_a_killed_scheduler_leaves_no_crawl_behind(tmp_path: Path) -> None:
         db = tmp_path / "archive.db"
         process = start_stet(db, hung.url("/"), "--every", "1s")
         wait_for(lambda: "/robots.txt" in hung.paths(), timeout=60, process=process)
-        children = children_of(process.pid)
-        assert children
+        family = descendants_of(process.pid)  # the crawl, and anything it started
+        assert family
         os.kill(process.pid, signal.SIGKILL)
         process.communicate(timeout=10)
-        wait_for(lambda: not [pid for pid in children if alive(pid)], timeout=10)
+        wait_for(lambda: not [pid for pid in family if alive(pid)], timeout=10)
+
+
+def descendants_of(pid: int) -> list[int]:
+    found = children_of(pid)
+    return found + [grandchild for child in found for grandchild in descendants_of(child)]
 
 
 def name(url: str) -> str:
