@@ -85,3 +85,21 @@ def test_a_templated_line_edited_on_many_articles_is_a_change_each_time(
         learning.observe_page(SOURCE, url, item.fetched_at)
     assert all("closed at 15 dollars" in body for body in current_bodies(archive))
     assert len(archive.changes()) == 4
+
+
+def test_learned_blocks_are_browsable_in_datasette(tmp_path: Path) -> None:
+    import asyncio
+
+    from scraper.review.serve import build_datasette
+
+    archive = Archive(tmp_path / "archive.db")
+    store(archive, SiteLearning(archive), stories("wcxb-dev", 4))
+    archive.close()
+    ds = build_datasette(tmp_path / "archive.db")
+    response = asyncio.run(ds.client.get(
+        "/archive/site_blocks.json?_shape=objects&source=morebikes&kind=furniture"))
+    assert response.status_code == 200
+    rows = response.json()["rows"]
+    assert "Tell us what YOU think..." in {row["example"] for row in rows}
+    page = asyncio.run(ds.client.get("/archive/site_blocks"))
+    assert "What Stet learned about each source" in page.text
