@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.store.archive import Archive
+from scraper.store.checks import OUTCOME, outcome_counts, seconds
 from scraper.store.file import write_transaction
 from scraper.timeutil import iso, utcnow
 
@@ -94,9 +95,8 @@ def source_figures(archive: Archive, source: str, since: str) -> SourceFigures:
         "select count(*) from versions join articles on articles.id = versions.article_id "
         "where articles.source = ? and versions.version > 1 and versions.fetched_at >= ?",
         [source, since]).fetchone()[0]
-    fetches, errors = db.execute(
-        "select count(*), coalesce(sum(outcome = 'error'), 0) from fetches "
-        "where source = ? and fetched_at >= ?", [source, since]).fetchone()
+    outcomes = outcome_counts(db, since, [source])
+    fetches, errors = sum(outcomes.values()), outcomes.get("error", 0)
     return SourceFigures(source, last[0] or "", last[1], last[2], articles, due, edits,
                          fetches, errors)
 
@@ -120,21 +120,20 @@ def prune_fetches(archive: Archive, before: str, *, dry_run: bool = False) -> in
     """Drop `unchanged`/`not_modified` fetch rows older than before; returns how many.
 
     Never a row that made a version (those outcomes make none) and never an article's
-    latest such check, which says until when its text was seen unchanged. No VACUUM:
-    SQLite reuses the freed pages.
+    latest such check, which says until when its text was seen unchanged. Straight on
+    `checks`, the compact table behind the `fetches` view. No VACUUM: SQLite reuses
+    the freed pages.
     """
-    kinds = ",".join("?" * len(PRUNABLE))
-    where = (f"outcome in ({kinds}) and fetched_at < ? and (article_id is null or fetched_at < "
-             "(select max(f2.fetched_at) from fetches f2 where f2.article_id = "
-             f"fetches.article_id and f2.outcome in ({kinds})))")
-    params: list[Any] = [*PRUNABLE, before, *PRUNABLE]
-    count_sql = f"select count(*) from fetches where {where}"
+    codes = [OUTCOME[name] for name in PRUNABLE]
+    where = ("outcome in (?, ?) and at < ? and (article_id is null or at < "
+             "(select max(c2.at) from checks c2 where c2.article_id = checks.article_id "
+             "and c2.outcome in (?, ?)))")
+    params: list[Any] = [*codes, seconds(before), *codes]
+    count_sql = f"select count(*) from checks where {where}"
     if dry_run:
         return int(archive.db.execute(count_sql, params).fetchone()[0])
     with write_transaction(archive.db, archive.path) as db:
-        count = int(db.execute(count_sql, params).fetchone()[0])  # a view's delete counts 0
-        db.execute(f"delete from fetches where {where}", params)
-        return count
+        return int(db.execute(f"delete from checks where {where}", params).rowcount)
 
 
 def new_versions(archive: Archive, source: str, since: str) -> list[NewVersion]:
