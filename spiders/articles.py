@@ -41,7 +41,7 @@ from scraper.crawl.responses import (
 )
 from scraper.crawl.safety import SKIP_PREFIXES, VERIFY_META
 from scraper.crawl.sources import Source, load_sources, resolve_sources
-from scraper.crawl.walk import SourceWalk, budget_from, save_walks
+from scraper.crawl.walk import SourceWalk, budget_from, restore_walks, save_walks
 from scraper.errors import ConfigError
 from scraper.model import DueArticle, FetchItem, PageItem
 from scraper.store import Archive
@@ -123,7 +123,8 @@ class ArticlesSpider(Spider):
                    for name in self.sources}
             self.known = {name: archive.known_urls(name) for name in self.sources}
             self.last_checks = {name: archive.last_checks(name) for name in self.sources}
-            self.restore_frontier(Frontier(self.db_path, archive.db))
+            restore_walks(Frontier(self.db_path, archive.db), self.walks, self.known)
+            self.restored.update(self.walks)
         finally:
             archive.close()
         for name, source in self.sources.items():
@@ -143,18 +144,9 @@ class ArticlesSpider(Spider):
                     yield self.article_request(self.sources[name], article.url, article.etag,
                                                article.last_modified)
 
-    def restore_frontier(self, frontier: Frontier) -> None:
-        """What earlier passes listed but left unfetched, and the sitemaps they read."""
-        for name in self.sources:
-            known = self.known[name]
-            pending = [p for p in frontier.pending(name) if p.url not in known]
-            known.update(p.url for p in pending if p.kind == "article")
-            self.walks[name].restore(pending, frontier.sitemap_reads(name))
-            self.restored.add(name)
-
     def closed(self, reason: str) -> None:
         """Hand what the budgets left to the next pass: the frontier, and the sitemaps read."""
-        if self.restored:
+        if self.restored and reason != "archive_error":  # an unwritable archive: nothing to hand on
             walks = {name: self.walks[name] for name in self.restored}
             for what, count in save_walks(Frontier(self.db_path), walks).items():
                 self.crawler.stats.set_value(f"stet/discovery/{what}", count)
