@@ -258,6 +258,9 @@ def score(db: Path, tally: Tally, plans: list[Plan], seen: dict[str, Seen], numb
         if number == 0:
             plan.found = got is not None and got.outcome == "new"
             tally.found[group] += plan.found
+            if not plan.found:
+                tally.failures.append(f"round 0: {key} ({plan.page.url}) not archived: "
+                                      f"{got.outcome if got else 'never fetched'}")
             continue
         if not plan.found:
             continue
