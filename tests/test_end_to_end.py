@@ -90,7 +90,8 @@ def test_crawl_edit_crawl(news_site: Site, tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "2 new" in first.stderr
     assert sorted(outcomes(db).values()) == ["new", "new"], outcomes(db)
-    assert "/tag/fire/" not in news_site.paths() and "/section/news/" not in news_site.paths()
+    # The menu's tag and section pages are read for their links, never kept as articles.
+    assert not [path for path in outcomes(db) if path.startswith(("tag/", "section/"))]
 
     # Noise only: counters, relative time, rotated teaser, new CSS class: no version.
     news_site.set(FIRE, article("Harbour fire burns for 12 hours", PARAGRAPHS, views=2113,

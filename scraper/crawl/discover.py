@@ -24,6 +24,8 @@ from scraper.urls import (
 )
 
 HEADLINE_MIN_WORDS = 5  # a link with this many words of text is a story's teaser
+TEASER_MIN_WORDS = 3  # ... or this many, as a heading or inside an <article> (a teaser card)
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Path segments of menu links that lead to no list of stories.
 SERVICE_SEGMENTS = frozenset(
     "about about-us contact contact-us privacy privacy-policy terms terms-of-use impressum"
@@ -33,6 +35,8 @@ SERVICE_SEGMENTS = frozenset(
     " help faq donate store events weather tv radio live-tv podcast podcasts author authors"
     " video videos gallery galleries".split())
 MENU_MARKS = ("nav", "menu")  # class or id words of a site's menu
+# Where sitemaps usually are when robots.txt names none (WordPress plugins, most CMSs).
+USUAL_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml")
 
 # schema.org types (JSON-LD @type) of story pages, and of pages that are not stories.
 ARTICLE_TYPES = frozenset({
@@ -139,6 +143,12 @@ def parse_robots_sitemaps(text: str, base_url: str = "") -> list[str]:
     return _unique(urls)
 
 
+def guess_sitemaps(url: str) -> list[str]:
+    """The usual sitemap URLs of url's host, to try when its robots.txt names none."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}{path}" for path in USUAL_SITEMAPS]
+
+
 def _html_root(html: bytes | str) -> Any:
     """The parsed page, or None when there is nothing to parse."""
     if not html.strip():
@@ -182,8 +192,9 @@ def find_links(html: bytes | str, base_url: str) -> list[str]:
 
 
 def headline_links(html: bytes | str, base_url: str) -> list[str]:
-    """Same-site links whose text reads like a headline (HEADLINE_MIN_WORDS words or more),
-    outside navigation and footers: teasers of stories, whatever their URLs look like."""
+    """Same-site links whose text reads like a headline (HEADLINE_MIN_WORDS words or more;
+    TEASER_MIN_WORDS in a heading or an <article> card), outside navigation and footers:
+    teasers of stories, whatever their URLs look like."""
     root = _html_root(html)
     if root is None:
         return []
@@ -191,7 +202,8 @@ def headline_links(html: bytes | str, base_url: str) -> list[str]:
     links = []
     for a in root.iter("a"):
         text = " ".join(a.text_content().split()) or a.get("title") or ""
-        if len(SLUG_WORD.findall(text)) < HEADLINE_MIN_WORDS or _in_chrome(a):
+        needed = TEASER_MIN_WORDS if _in_teaser(a) else HEADLINE_MIN_WORDS
+        if len(SLUG_WORD.findall(text)) < needed or _in_chrome(a):
             continue
         link = absolute_url(a.get("href") or "", base)
         if link and same_site(link, base_url):
@@ -233,6 +245,14 @@ def _in_menu(element: Any) -> bool:
                 or any(mark in words for mark in MENU_MARKS)):
             return True
     return False
+
+
+def _in_teaser(element: Any) -> bool:
+    """A link that is, holds or sits in a heading, or sits in an <article>."""
+    if any(child.tag in HEADINGS for child in element.iter()):
+        return True
+    return any(parent.tag in HEADINGS or parent.tag == "article"
+               for parent in element.iterancestors())
 
 
 def _in_chrome(element: Any) -> bool:

@@ -193,6 +193,16 @@ class SourceWalk:
         return [entry for _, _, entry in sorted(left)] + [*self._out.values(), *self._failed]
 
 
+def restore_walks(frontier: Frontier, walks: dict[str, SourceWalk],
+                  known: dict[str, set[str]]) -> None:
+    """Hand each walk what earlier passes listed but left unfetched (but for the URLs now
+    known) and the sitemaps they read; the restored article URLs become known."""
+    for name, walk in walks.items():
+        pending = [p for p in frontier.pending(name) if p.url not in known[name]]
+        known[name].update(p.url for p in pending if p.kind == "article")
+        walk.restore(pending, frontier.sitemap_reads(name))
+
+
 def save_walks(frontier: Frontier, walks: dict[str, SourceWalk]) -> Counter[str]:
     """Store each walk's frontier and sitemap reads; the counts of what was skipped and
     left, summed over the walks."""

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scraper.crawl.discover import section_links
+from scraper.crawl.discover import headline_links, section_links
 from scraper.crawl.freshness import dated_sitemap, url_date
 from scraper.crawl.sources import source_for_url
 from scraper.crawl.walk import DEFAULT_BUDGET, Budget, SourceWalk
@@ -256,3 +256,26 @@ def test_a_new_article_that_failed_is_tried_again_next_pass(
     assert crawl([source], tmp_db).returncode == 0
     assert site.url(flaky) in archived(tmp_db)
     assert not any(hit.path.startswith("/sitemaps/") for hit in site.requests[start:])
+
+
+def test_the_usual_sitemap_is_tried_when_robots_txt_names_none(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    nested = publish(site, 60, spacing=timedelta(hours=12), home=0)
+    site.set("/robots.txt", "User-agent: *\nDisallow: /private/\n")  # no Sitemap: lines
+    result = crawl([source_for_url(site.url("/"))], tmp_db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(archived(tmp_db)) == 60 == len(nested.stories)  # via /sitemap_index.xml
+    assert site.paths().count("/sitemap.xml") == 1  # missing: tried, and no error row
+    with sqlite3.connect(tmp_db) as conn:
+        assert conn.execute("select count(*) from fetches where outcome = 'error'"
+                            ).fetchone() == (0,)
+
+
+def test_short_headlines_count_in_a_heading_or_an_article_card() -> None:
+    page = """<html><body><nav><h2><a href="/sport/fixtures">Fixtures and results</a></h2></nav>
+    <article><h2><a href="/news/pier">Pier to reopen</a></h2></article>
+    <div class="card"><a href="/x/ferry"><h3>Ferry fares rise</h3></a></div>
+    <div><a href="/news/short">Three plain words</a></div>
+    <h2><a href="/sport">Sport</a></h2></body></html>"""
+    assert headline_links(page, "https://x.example/") == [
+        "https://x.example/news/pier", "https://x.example/x/ferry"]
