@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(PY) tests/bench_archive.py
 	$(PY) tests/bench_storage.py
 	$(PY) tests/bench_site.py
+	$(PY) tests/bench_review.py
 
 docs: $(STAMP)
 	$(VENV)/bin/cog -r README.md
