@@ -21,6 +21,7 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Any
 
 from scraper.clean import clean_page
@@ -37,11 +38,6 @@ def default_workers() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return cores if cores > 1 else 0
-
-
-def _clean(body: bytes, url: str, options: dict[str, Any]) -> CleanPage:
-    """Runs in a worker: the same call the crawl process would make."""
-    return clean_page(body, url, **options)
 
 
 class ExtractionPool:
@@ -70,7 +66,9 @@ class ExtractionPool:
         async with self._places:
             loop = asyncio.get_running_loop()
             try:
-                return await loop.run_in_executor(self._executor, _clean, body, url, options)
+                # clean_page itself goes to the worker (by name), with the options as given.
+                job = partial(clean_page, body, url, **options)
+                return await loop.run_in_executor(self._executor, job)
             except BrokenProcessPool:
                 logger.warning("extraction workers stopped; cleaning in the crawl process")
                 self._executor = None
