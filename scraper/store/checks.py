@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from scraper.store.migrations import FETCHED_AT, OUTCOME_CODES
+from scraper.store.checks_schema import FETCHED_AT, OUTCOME_CODES
 from scraper.timeutil import parse_iso
 
 OUTCOME = {name: code for code, name in enumerate(OUTCOME_CODES)}

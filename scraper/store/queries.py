@@ -160,9 +160,8 @@ class ArchiveQueries:
     def changes(self, *, since: str = "", label: str = "", source: str = "",
                 limit: int = 1000) -> list[Change]:
         """Edits (versions after the first, and returns to earlier versions), newest first."""
-        # A quarantined (collapsed, unconfirmed) version is no edit yet (README, issue 4).
-        filters = ["v.diff_from is not null", "v.merged_into is null", "v.quarantined = 0",
-                   "v.fetched_at >= :since"]
+        filters = ["v.diff_from is not null", "v.merged_into is null", "v.fetched_at >= :since",
+                   "v.quarantined = 0"]  # collapsed, unconfirmed: no edit yet (issue 4)
         if label:
             filters.append("exists (select 1 from version_labels l "
                            "where l.version_id = v.id and l.label = :label)")
