@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(PY) tests/bench_storage.py
 	$(PY) tests/bench_site.py
 	$(PY) tests/bench_review.py
+	$(PY) tests/bench_discovery.py --fast
 
 docs: $(STAMP)
 	$(VENV)/bin/cog -r README.md
