@@ -10,8 +10,8 @@ articles are made from it by replacing its ground-truth paragraphs with the
 paragraphs of other real stories of the wcxb-dev set (``support.realsite.restory``),
 so the page's own furniture and noise stay. A page is used only where every one of
 its ground-truth paragraphs was found and replaced, and where the single-page cleaner
-keeps at least 90% of its words, so what remains besides the story is the page's
-furniture. The M articles are then stored one after another into a fresh SQLite
+keeps at least 90% of its words and less than 10% of them once they are swapped out,
+so what remains besides the story is the page's furniture. The M articles are then stored one after another into a fresh SQLite
 archive as a crawl would store them (``clean_page``, ``Archive.save_page``,
 ``SiteLearning.observe_page``, the pipeline's steps, in process).
 
@@ -81,9 +81,10 @@ def usable(dataset: str, key: str) -> bool:
     swapped = restory(page, [f"zqxmarker {n}" for n in range(len(page.paragraphs()))])
     if Counter(words(swapped.decode("utf-8")))["zqxmarker"] != len(page.paragraphs()):
         return False
-    score = Score()
+    score, left = Score(), Score()
     score.add(clean_page(page.html, page.url).body, page.paragraphs())
-    return score.want > 0 and score.common >= 0.9 * score.want
+    left.add(clean_page(swapped, page.url).body, page.paragraphs())  # the story not swapped
+    return score.want > 0 and score.common >= 0.9 * score.want and left.common < 0.1 * left.want
 
 
 def run_template(dataset: str, key: str, texts: list[list[str]], folder: Path,
