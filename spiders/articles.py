@@ -63,7 +63,7 @@ NEW_PRIORITY = 1  # new articles, which the walk hands out newest first, before 
 SITEMAP_WINDOW = 2  # sitemaps of one source in flight at once
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 TRUE = ("1", "true", "yes", "on")
-GONE = [404, 410]  # a missing sitemap is no failure worth a row (they are guessed too)
+SITEMAP_STATUSES = [304, 404, 410]  # unchanged or missing (they are guessed too): no row
 RETRY_LATER = frozenset({408, 425, 429, *range(500, 600)})  # a new article tried next pass
 
 
@@ -206,22 +206,25 @@ class ArticlesSpider(Spider):
         yield from self.release(source)
 
     def release(self, source: Source) -> Iterator[Request]:
-        """The source's next sitemaps and new articles, newest first, as far as its
-        windows (what is in flight) and budgets allow."""
+        """The source's next sitemaps and new articles, newest first, within windows and budgets."""
         walk = self.walks[source.name]
         for entry in walk.take("sitemap", SITEMAP_WINDOW):
-            yield self.discovery_request(source, entry.url, depth=1, stet_pending=entry.url,
-                                         stet_listed=entry.listed, handle_httpstatus_list=GONE)
+            request = self.discovery_request(source, entry.url, depth=1, stet_pending=entry.url,
+                                             stet_listed=entry.listed,
+                                             handle_httpstatus_list=SITEMAP_STATUSES)
+            request.headers.update(walk.validators(entry.url))  # read before: 304 if unchanged
+            yield request
         window = 2 * self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
         for entry in walk.take("article", max(window, 2)):
             self.crawler.stats.inc_value("stet/new_articles")
             yield self.article_request(source, entry.url, pending=True)
 
-    def finished(self, meta: dict[str, Any], failed: bool = False) -> Iterator[Request]:
+    def finished(self, meta: dict[str, Any], failed: bool = False,
+                 unchanged: bool = False) -> Iterator[Request]:
         """A sitemap or new article the walk released is done: the next ones may go."""
         source = self.sources.get(meta.get("stet_source", ""))
         if source is not None and meta.get("stet_pending"):
-            self.walks[source.name].finish(meta["stet_pending"], failed=failed)
+            self.walks[source.name].finish(meta["stet_pending"], failed, unchanged)
             yield from self.release(source)
 
     def updated_article_requests(self, source: Source,
@@ -261,8 +264,8 @@ class ArticlesSpider(Spider):
 
     def parse_discovery(self, response: Response) -> Iterator[Request]:
         """A start URL, feed, sitemap or robots.txt: sniff it, then follow what it lists."""
-        if response.status >= 400:  # robots.txt or a sitemap, which may be missing
-            yield from self.finished(response.meta)
+        if response.status >= 400 or response.status == 304:  # missing, or unchanged
+            yield from self.finished(response.meta, unchanged=response.status == 304)
             return
         source = self.sources[response.meta["stet_source"]]
         depth: int = response.meta.get("stet_depth", 0)
@@ -285,7 +288,9 @@ class ArticlesSpider(Spider):
         elif kind == "html":
             yield from self.home_page_requests(source, response, depth)
         if response.meta.get("stet_pending"):
-            self.walks[source.name].mark_read(response.meta["stet_pending"])
+            self.walks[source.name].mark_read(response.meta["stet_pending"],
+                                              header(response, "ETag"),
+                                              header(response, "Last-Modified"))
             yield from self.finished(response.meta)
 
     def sitemap_entries(self, source: Source, response: Response) -> Iterator[Request]:

@@ -171,17 +171,32 @@ class SourceWalk:
         return (self.released["sitemap"] < self.budget.sitemaps
                 and len(self._heaps["article"]) < self.budget.listed)
 
-    def finish(self, url: str, *, failed: bool = False) -> None:
+    def finish(self, url: str, failed: bool = False, unchanged: bool = False) -> None:
         """A released entry was fetched: its place in the window is free. One that failed
-        (a server error, a timeout) goes back to the frontier for the next pass."""
+        (a server error, a timeout) goes back to the frontier for the next pass; a sitemap
+        unchanged since the last read (304) counts as read again, listed as it is now."""
+        read = self.reads.get(url)
+        if unchanged and read is not None:
+            self.mark_read(url, read.etag, read.last_modified)
+            self.skipped["unchanged_sitemaps"] += 1
         entry = self._out.pop(url, None)
         if entry is not None and failed:
             self._failed.append(entry)
 
-    def mark_read(self, url: str) -> None:
-        """A sitemap was read to the end; remember the date it was listed with."""
+    def mark_read(self, url: str, etag: str = "", last_modified: str = "") -> None:
+        """A sitemap was read to the end; remember the date it was listed with, and the
+        server's validators for a conditional request next time."""
         entry = self._out.get(url)
-        self.read_now[url] = SitemapRead(url, entry.listed if entry else "", iso(self.now))
+        self.read_now[url] = SitemapRead(url, entry.listed if entry else "", iso(self.now),
+                                         etag, last_modified)
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Conditional request headers for a sitemap read in an earlier pass."""
+        read = self.reads.get(url)
+        headers = {"If-None-Match": read.etag} if read and read.etag else {}
+        if read and read.last_modified:
+            headers["If-Modified-Since"] = read.last_modified
+        return headers
 
     def forget_in_flight(self) -> None:
         """Nothing is in flight any more (the crawl is idle): free the windows."""

@@ -31,6 +31,8 @@ class SitemapRead:
     url: str
     lastmod: str = ""
     read_at: str = ""
+    etag: str = ""  # the server's validators, for a conditional request next time
+    last_modified: str = ""
 
 
 class Frontier:
@@ -46,9 +48,10 @@ class Frontier:
         return [Pending(row["url"], row["kind"], row["listed"] or "") for row in rows]
 
     def sitemap_reads(self, source: str) -> dict[str, SitemapRead]:
-        rows = self.db.query("select url, lastmod, read_at from sitemap_reads "
-                             "where source = ?", [source])
-        return {row["url"]: SitemapRead(row["url"], row["lastmod"] or "", row["read_at"] or "")
+        rows = self.db.query("select url, lastmod, read_at, etag, last_modified "
+                             "from sitemap_reads where source = ?", [source])
+        return {row["url"]: SitemapRead(row["url"], row["lastmod"] or "", row["read_at"] or "",
+                                        row["etag"] or "", row["last_modified"] or "")
                 for row in rows}
 
     def save(self, source: str, pending: Iterable[Pending], reads: Iterable[SitemapRead],
@@ -60,7 +63,8 @@ class Frontier:
                 ({"source": source, "url": p.url, "kind": p.kind, "listed": p.listed,
                   "found_at": found_at} for p in pending), pk=("source", "url"), replace=True)
             db.table("sitemap_reads").insert_all(
-                ({"source": source, "url": r.url, "lastmod": r.lastmod, "read_at": r.read_at}
+                ({"source": source, "url": r.url, "lastmod": r.lastmod, "read_at": r.read_at,
+                  "etag": r.etag, "last_modified": r.last_modified}
                  for r in reads), pk=("source", "url"), replace=True)
 
     def close(self) -> None:

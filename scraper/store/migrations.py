@@ -375,3 +375,11 @@ def m033_checks_by_source_and_time(db: Database) -> None:
     db.execute("drop index if exists idx_checks_source_at")
     db.execute(f"create index if not exists idx_checks_source_time on checks "
                f"(source, {FETCHED_AT})")
+
+
+@migrations()
+def m021_sitemap_validators(db: Database) -> None:
+    """A sitemap read again is asked for with its ETag and Last-Modified (issue 9): an
+    unchanged one costs a 304, not its whole body."""
+    db.table("sitemap_reads").add_column("etag", str)
+    db.table("sitemap_reads").add_column("last_modified", str)

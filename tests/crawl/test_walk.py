@@ -256,6 +256,12 @@ def test_a_new_article_that_failed_is_tried_again_next_pass(
     assert crawl([source], tmp_db).returncode == 0
     assert site.url(flaky) in archived(tmp_db)
     assert not any(hit.path.startswith("/sitemaps/") for hit in site.requests[start:])
+    # The root index, listed undated in robots.txt, is asked for with its ETag: a 304.
+    again = [hit for hit in site.requests[start:] if hit.path == "/sitemap_index.xml"]
+    assert len(again) == 1 and again[0].headers.get("if-none-match")
+    with sqlite3.connect(tmp_db) as conn:
+        assert conn.execute("select count(*) from fetches where outcome = 'error' and url "
+                            "like '%sitemap%'").fetchone() == (0,)
 
 
 def test_the_usual_sitemap_is_tried_when_robots_txt_names_none(
