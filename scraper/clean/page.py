@@ -41,7 +41,7 @@ from scraper.clean.score import link_density, locate
 from scraper.clean.site import SiteProfile, apply_page
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "7"
+CLEANER_VERSION = "8"
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
@@ -315,7 +315,9 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
         if id(tag) not in gone and tag.name in LINK_BLOCKS and is_link_block(tag):
             drop(tag, gone)
     for tag in tags:
-        if id(tag) not in gone and tag.name in UNWRAPPED:
+        if id(tag) not in gone and tag.name == "img":  # "2024<img>If you ..." keeps a space
+            tag.replace_with(" ")
+        elif id(tag) not in gone and tag.name in UNWRAPPED:
             tag.unwrap()
 
 
@@ -381,7 +383,12 @@ def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[st
     skip = {headline.lower(), byline.lower(), f"by {byline}".lower()}
     for raw in paras:
         para = unbreak(raw)
-        if (para == previous or para.lower() in skip or is_noise_text(para)
+        cut = rules.DATE_PREFIX_RE.sub("", para, count=1)
+        para, raw = (cut, cut) if cut != para and len(cut.split()) >= 3 else (para, raw)
+        # A long paragraph twice in a row is markup shown twice (desktop and mobile copies);
+        # short ones ("60%", "Boom.", a refrain) are the story's own repeats (issue 9).
+        if (para == previous and len(para.split()) >= rules.REPEAT_MIN_WORDS
+                or para.lower() in skip or is_noise_text(para)
                 or is_volatile_line(raw) or is_byline_line(para, byline)):
             continue
         previous = para

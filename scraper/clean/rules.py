@@ -46,6 +46,11 @@ BLOCK_TAGS = frozenset(
 # Elements whose text counts as one scoring unit (readability's "paragraphs").
 SCORED_TAGS: tuple[str, ...] = ("p", "pre", "td", "blockquote", "li", "h2", "h3")
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A winner of these tags is widened to an ancestor holding WIDEN_MIN_GAIN times its prose.
+WIDEN_TAGS = frozenset({"ul", "ol", "li", "p", "td", "blockquote", "pre", "h2", "h3"})
+WIDEN_MAX_LEVELS = 4
+WIDEN_MIN_GAIN = 2.0
+WIDEN_MAX_LINKS = 0.3
 
 POSITIVE_RE = re.compile(
     r"article|body|content|entry|hentry|main|post|text|blog|story|prose|paywall|"
@@ -68,7 +73,14 @@ TAXONOMY_CLASS_RE = re.compile(
     r"^(?:(?:tag|category|has|format|status|type|post-format)-|"
     r"wp-block-(?:heading|paragraph|list|list-item|quote|group|columns?)$|"
     r".*label-?hidden$|(?:hidden|visible)-(?:xs|sm|md|lg|xl|xxl|mobile|tablet|desktop)\b|"
-    r"(?:xs|sm|md|lg|xl|mobile|tablet|desktop)-hidden$)",
+    r"(?:xs|sm|md|lg|xl|mobile|tablet|desktop)-hidden$|"
+    # Page builders name every block a "widget" or "module", the story's text blocks too;
+    # a furniture block still says what it is in another class ("...-share-buttons").
+    r"elementor-(?:widget|element|column|section|container)(?:-(?:container|wrap|"
+    r"text-editor|heading|populated|default))?$|e-con(?:-inner)?$|"
+    r"et_pb_(?:text|module|column|row|section)\w*$|wpb_(?:text_column|wrapper|"
+    r"content_element)$|widget-(?:type-(?:rich_text|cell|custom_widget)|span)$|"
+    r"hs_cos_wrapper\w*$|sqs-block(?:-html|-content)?$|fl-(?:module|rich-text)[\w-]*$)",
     re.I,
 )
 NOISE_RE = re.compile(
@@ -262,6 +274,18 @@ SEGMENT_RE = re.compile(
     r"(?:comments?|reply|replies)\s*\(?\d*\)?)[.!]?",
     re.I,
 )
+# "Updated: December 9, 2024" glued to the start of a paragraph (no tag between them):
+# cut, since it changes without an edit (issue 9, class 3).
+DATE_PREFIX_RE = re.compile(
+    r"^(?:(?:last\s+)?(?:updated|published|posted|modified|aktualisiert|veröffentlicht|"
+    r"mis à jour|publié|actualizado|publicado|aggiornato|pubblicato)(?:\s+(?:on|am|le|el|il))?"
+    rf"\s*:?\s*)(?:\w+day,?\s*)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
+    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4}\b)?)?"
+    r"\s*[|·•-]?\s*",
+    re.I,
+)
+REPEAT_MIN_WORDS = 8  # a paragraph repeated right after itself is dropped from this length
 # "By NAME" right after the headline: the byline, when the page has no structured one.
 BYLINE_START_RE = re.compile(
     rf"(?:By|BY|Von|VON|Par|PAR|Por|POR)\s+{_NOT_NAME}(?P<names>[A-ZÀ-ÖØ-Þ][\w.'’-]*"

@@ -30,7 +30,28 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
         if matched is not None:
             return [matched]
+    top = widen(top, scores)
     return with_twins(root, with_siblings(top, scores), scores)
+
+
+def widen(top: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+          ) -> lxml.html.HtmlElement:
+    """A list or a paragraph is not a container: take the nearest ancestor that holds much
+    more prose, when it is not a link list (a story cut into CMS widgets, issue 9)."""
+    if top.tag not in rules.WIDEN_TAGS:
+        return top
+    own = prose_chars(top)
+    for parent in ancestors(top, rules.WIDEN_MAX_LEVELS):
+        if prose_chars(parent) >= rules.WIDEN_MIN_GAIN * max(own, 1) and (
+                link_density(parent) < rules.WIDEN_MAX_LINKS):
+            scores.setdefault(parent, scores.get(top, 0.0))
+            return parent
+    return top
+
+
+def prose_chars(el: lxml.html.HtmlElement) -> int:
+    """Text in the element's paragraphs of running text (80+ characters)."""
+    return sum(n for n in (len(p.text_content()) for p in el.iter("p")) if n >= 80)
 
 
 def with_twins(
