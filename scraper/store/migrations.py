@@ -262,8 +262,9 @@ def m031_compact_fetches(db: Database) -> None:
 
 
 DESCRIPTIONS["raw_dicts"] = (
-    "Per source, the zstandard dictionaries raw pages are compressed with: a recent page of "
-    "the source (its template), made anew every few hundred pages; never removed.")
+    "Per source and template, the zstandard dictionaries raw pages are compressed with: a "
+    "page of the source with that template, made anew every few hundred pages; never "
+    "removed.")
 DESCRIPTIONS["checks"] = (
     "The compact storage of every fetch (read it through the fetches view): time in seconds "
     "since 1970, outcome and source as small integers, the URL only where it is not the "
@@ -383,3 +384,12 @@ def m021_sitemap_validators(db: Database) -> None:
     unchanged one costs a 304, not its whole body."""
     db.table("sitemap_reads").add_column("etag", str)
     db.table("sitemap_reads").add_column("last_modified", str)
+
+
+@migrations()
+def m034_dictionaries_per_template(db: Database) -> None:
+    """A dictionary per source and template (issue 10): one site's article, video and live
+    pages each compress against their own kind. Dictionaries made before have none."""
+    db.table("raw_dicts").add_column("template", str)
+    db.execute("create index if not exists idx_raw_dicts_template on raw_dicts "
+               "(source, template, id)")

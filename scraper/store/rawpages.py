@@ -6,11 +6,12 @@ prefix that already holds most of it (issue 10):
 
 - an edit (a later version of an article) against the article's previous raw
   page: a delta of a few hundred bytes, in chains of at most MAX_CHAIN pages;
-- any other page against its source's dictionary: a recent page of the same
-  source, kept in ``raw_dicts``. A dictionary is made from the source's first page
-  and made anew (the next version of it) from a fresh page every
-  DICTIONARY_PAGES pages, so a site's new template is learned. Old dictionaries
-  are never removed: the pages compressed with them stay readable.
+- any other page against its source's dictionary for the page's template (named
+  by the scripts and stylesheets it loads): a page of the same site and template,
+  kept in ``raw_dicts``. A dictionary is made from the first such page and made
+  anew (the next version) from a fresh page every DICTIONARY_PAGES pages, so a
+  redesign is learned. Old dictionaries are never removed: the pages compressed
+  with them stay readable.
 
 Rows written before (``compression = 'zlib'``) are read as they were.
 ``tests/bench_storage.py`` measures these choices on real pages.
@@ -19,6 +20,7 @@ Rows written before (``compression = 'zlib'``) are read as they were.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -31,7 +33,20 @@ from scraper.timeutil import iso, utcnow
 LEVEL = 3  # zstandard's default: ~0.5 ms per 150 KB page; higher levels cost 6x for ~1% less
 DICTIONARY_PAGES = 250  # pages compressed with one dictionary before a fresher one is made
 MAX_CHAIN = 8  # deltas read before a page: bounds the work of reading one
-KEPT_DICTIONARIES = 16  # in memory, per open archive (a few MB each once prepared)
+KEPT_DICTIONARIES = 32  # in memory, per open archive (a few MB each once prepared)
+# The scripts and stylesheets a page loads name its template (a site's article, video
+# and live pages differ in them; its articles do not).
+SCRIPT = re.compile(rb"""<script\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+STYLESHEET = re.compile(rb"""<link\b[^>]*?\brel\s*=\s*["']?stylesheet[^>]*>""", re.I)
+HREF = re.compile(rb"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def template_of(body: bytes) -> str:
+    """A short name for the page's template: a hash of the assets its first 300 KB load."""
+    head = body[:300_000]
+    assets = set(SCRIPT.findall(head))
+    assets.update(m.group(1) for tag in STYLESHEET.findall(head) if (m := HREF.search(tag)))
+    return hashlib.sha256(b"\n".join(sorted(assets))).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -114,16 +129,19 @@ class RawPages:
         return int(row[0] or 0)
 
     def _dictionary(self, source: str, body: bytes) -> int:
-        """The id of the source's dictionary for this page, made from it when due."""
-        row = self.db.execute("select id, pages from raw_dicts where source = ? "
-                              "order by id desc limit 1", [source]).fetchone()
+        """The id of the dictionary of this page's source and template, made from it when
+        due."""
+        template = template_of(body)
+        row = self.db.execute("select id, pages from raw_dicts where source = ? and template = ? "
+                              "order by id desc limit 1", [source, template]).fetchone()
         if row is not None and row[1] < DICTIONARY_PAGES:
             self.db.execute("update raw_dicts set pages = pages + 1 where id = ?", [row[0]])
             return int(row[0])
         version = 1 + (self.db.execute("select count(*) from raw_dicts where source = ?",
                                        [source]).fetchone()[0])
         dict_id: int = self.db.table("raw_dicts").insert({
-            "source": source, "version": version, "created_at": iso(utcnow()), "pages": 1,
+            "source": source, "template": template, "version": version,
+            "created_at": iso(utcnow()), "pages": 1,
             "size": len(body), "hash": hashlib.sha256(body).hexdigest(),
             "content": zstandard.ZstdCompressor(level=9).compress(body),
         }).last_pk  # type: ignore[assignment]

@@ -244,3 +244,25 @@ def test_a_sources_recent_fetches_are_found_by_index_through_the_view(tmp_path: 
     assert archive.record_pass("2026-11-21T00:00:00Z", "2026-11-23T00:00:00Z", ["a"], False,
                                0) == {"error": 2}
     archive.close()
+
+
+def test_each_template_of_a_source_has_its_own_dictionary(tmp_path: Path,
+                                                         pages: list[Fetch]) -> None:
+    """Two layouts under one source name (article and live pages, say): two dictionaries."""
+    archive = Archive(tmp_path / "archive.db")
+    firsts = [f for f in pages if f.version == 1]
+    for n, fetch in enumerate(firsts):
+        archive.save_page(PageItem(url=fetch.url, source="one-site", status=200,
+                                   body=fetch.html, fetched_at=f"2026-11-28T08:{n:02d}:00Z"),
+                          text(fetch))
+    rows = archive.db.execute("select template, count(*) from raw_dicts "
+                              "where source = 'one-site' group by template").fetchall()
+    assert len(rows) == 2 and all(count == 1 for _, count in rows)
+    sizes = [r[0] for r in archive.db.execute("select length(content) from raw_pages "
+                                              "where dict_id is not null")]
+    assert max(sizes) < min(len(f.html) for f in firsts) / 10  # each page met its template
+    for fetch in firsts:
+        digest = archive.db.execute("select raw_hash from versions where body = ?",
+                                    [str(hash(fetch.html))]).fetchone()[0]
+        assert archive.raw_html(digest) == fetch.html
+    archive.close()
