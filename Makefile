@@ -45,10 +45,13 @@ typecheck: $(STAMP)
 
 # DATASET: the Zyte article-extraction benchmark (html/*.html.gz and ground-truth.json).
 DATASET ?= ../shared/datasets/article-extraction
+# WCXB: its development split's article pages (the test split is held out: never tune on it).
+WCXB ?= ../shared/datasets/wcxb-dev
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) tests/bench_extraction.py $(DATASET)
+	$(PY) tests/bench_extraction.py $(WCXB)
 	$(PY) tests/bench_diff.py
 	$(PY) tests/bench_changes.py
 	$(PY) tests/bench_realchanges.py

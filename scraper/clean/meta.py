@@ -5,6 +5,7 @@ Headline, byline, dates, canonical URL, language and the blocked-page verdict.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w+")
 MAX_JSONLD_DEPTH = 8
 MAX_H1S = 8
+ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")  # escaped twice
 HEADING_BREAKS = frozenset({"br", "div", "p", "small"})
 H1_MIN_OVERLAP = 0.5  # word-set F1 between an <h1> and the page's title to call it the headline
 
@@ -179,6 +181,7 @@ def find_byline(root: lxml.html.HtmlElement, meta: Meta) -> str:
     """JSON-LD or meta author, else a byline element's names, else a labelled line's."""
     names = ld_authors(meta.ld.get("author"))
     raw = ", ".join(names) if names else meta_value(meta, "author")
+    raw = ENTITY_RE.sub(lambda m: html.unescape(m.group()), raw)  # "Maria &amp; Katerina"
     if not raw or raw.startswith("http"):
         return element_byline(root) or labelled_byline(root)
     raw = rules.BYLINE_DATE_RE.sub("", raw)

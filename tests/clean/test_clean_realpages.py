@@ -108,3 +108,8 @@ HEADLINE_CASES = [
 def test_real_page_headline(key: str, kind: str, headline: str) -> None:
     html, item = page(key)
     assert clean_page(html, item["url"]).headline == headline, kind
+
+
+def test_byline_escaped_twice_is_unescaped() -> None:
+    html, item = page("wcxb-dev/0009")  # JSON-LD author "Maria &amp; Katerina"
+    assert clean_page(html, item["url"]).byline == "Maria & Katerina"
