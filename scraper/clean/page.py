@@ -41,7 +41,7 @@ from scraper.clean.score import link_density, locate
 from scraper.clean.site import SiteProfile, apply_page
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "8"
+CLEANER_VERSION = "9"
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
