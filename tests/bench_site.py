@@ -157,10 +157,14 @@ def site_bench(args: argparse.Namespace, pages: list[bytes], rows: list[tuple[st
         first = stet(db, [start], extra)
         articles, fetches, size1 = archive_figures(db)
         again = stet(db, [start], extra, everything=True)
-        _, fetches2, size2 = archive_figures(db)
+        articles2, fetches2, size2 = archive_figures(db)
+        # Growth on a second recrawl: the first may also store articles pass 1 left for later.
+        stet(db, [start], extra, everything=True)
+        _, fetches3, size3 = archive_figures(db)
         if args.profile:  # a pass of its own: the profiler's cost stays out of the figures
             stet(Path(folder) / "profiled.db", [start], extra, profile=args.profile)
     rechecked = max(1, fetches2 - fetches)
+    rechecked2 = max(1, fetches3 - fetches2)
     rows += [
         ("server alone (raw client, 4 connections), pages/s", f"{server:.0f}", "", ""),
         ("site: articles / mean raw HTML", f"{fetched} fetched", f"{articles} stored",
@@ -171,10 +175,13 @@ def site_bench(args: argparse.Namespace, pages: list[bytes], rows: list[tuple[st
          f"{1000 * first.cpu / max(1, articles):.1f}", ""),
         ("peak RSS, process tree (MB)", f"{bare.peak_rss / 2**20:.0f}",
          f"{first.peak_rss / 2**20:.0f}", "target <= 300"),
+        ("recrawl: articles pass 1 had left for later, stored now", "", f"{articles2 - articles}",
+         ""),
         ("recrawl of the unchanged site, s (x pass 1)", "", f"{again.seconds:.1f}",
          f"{again.seconds / first.seconds:.2f}x (target <= 0.5x)"),
         ("recrawl, CPU ms per page", "", f"{1000 * again.cpu / rechecked:.1f}", ""),
-        ("archive growth per page on recrawl, B", "", f"{(size2 - size1) / rechecked:.0f}",
+        ("archive growth per page on a second recrawl, B", "",
+         f"{(size3 - size2) / rechecked2:.0f}",
          "target <= 200"),
         ("archive per stored article, KB (% of raw HTML)", "",
          f"{size1 / max(1, articles) / 1024:.1f}",
