@@ -31,7 +31,7 @@ ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""
 WORD = re.compile(r"\w+")
 
 
-CONTEXTS = ("head", "h1", "title", "pre", "textarea", "script", "style", "p")
+CONTEXTS = ("head", "h1", "title", "pre", "textarea", "script", "style", "p", "table", "cite")
 _BIT = {name: 1 << n for n, name in enumerate(CONTEXTS)}
 
 
