@@ -71,7 +71,10 @@ def story(headline: str, paragraphs: list[str], charset: str = "utf-8") -> str:
 def english(name: str) -> str:
     return story(f"The {name} story", [f"The {name} story begins with a council vote that "
                                        "surprised nobody in the harbour town on Tuesday.",
-                                       "Residents said they would keep watching closely."])
+                                       # Distinct per page: a sentence on every page of a
+                                       # site is furniture (site learning, issue 9).
+                                       f"Residents said they would keep watching the {name} "
+                                       "vote closely."])
 
 
 def path(slug: str) -> str:
