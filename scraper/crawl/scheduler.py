@@ -1,6 +1,7 @@
 """`stet schedule`: crawl passes on each source's interval until stopped.
 
-Built to be left alone for months (issue 12):
+The `schedule` library decides when: one job per source, whose next run is moved
+out by the source's back-off. Built to be left alone for months (issue 12):
 - sources run side by side, up to ``jobs`` crawl processes at once, each pass with a
   deadline, so a host that never answers costs only its own source;
 - a source whose pass fails waits exponentially longer (capped, reset on success),
@@ -17,11 +18,12 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import FrameType
+
+import schedule
 
 from scraper.crawl.runner import CrawlRunner, PassResult, RunningPass
 from scraper.crawl.sources import Source
@@ -81,7 +83,9 @@ class Watcher:
         self.stopping = threading.Event()
         self.reload_requested = False
         self.sources: dict[str, Source] = {}
-        self.due: dict[str, float] = {}  # time.monotonic() when each source is next due
+        self.scheduler = schedule.Scheduler()
+        self.jobs: dict[str, schedule.Job] = {}  # one per source
+        self.deferred: set[str] = set()  # due, but running or out of crawl slots
         self.states: dict[str, SourceState] = {}
         self.running: dict[str, RunningPass] = {}
         self.passed: set[str] = set()
@@ -113,20 +117,28 @@ class Watcher:
             if running.poll() is not None:
                 self._reap(name, running)
         if not self.stopping.is_set():
-            self._start_due()
+            self.deferred.clear()
+            self.scheduler.run_pending()
+            for name in self.deferred:  # still due: tried again on the next tick
+                self._next_run(name, timedelta(0))
 
-    def _start_due(self) -> None:
-        now = time.monotonic()
-        due = sorted((when, name) for name, when in self.due.items()
-                     if when <= now and name not in self.running and name not in self.passed)
-        for _, name in due[:max(0, self.options.jobs - len(self.running))]:
-            source = self.sources[name]
-            deadline = deadline_for(self.interval(source), self.options.deadline)
-            try:
-                self.running[name] = self.runner.start([source], deadline=deadline)
-            except OSError as error:  # no process could be started (out of memory, pids)
-                logger.error("pass %s could not start: %s", name, error)
-                self.due[name] = now + self.interval(source).total_seconds()
+    def _start(self, name: str) -> None:
+        """A source's job: start its pass, unless it runs already or every slot is taken."""
+        if name in self.passed:
+            return
+        if name in self.running or len(self.running) >= self.options.jobs:
+            self.deferred.add(name)
+            return
+        source = self.sources[name]
+        deadline = deadline_for(self.interval(source), self.options.deadline)
+        try:
+            self.running[name] = self.runner.start([source], deadline=deadline)
+        except OSError as error:  # no process could be started (out of memory, pids)
+            logger.error("pass %s could not start: %s", name, error)
+
+    def _next_run(self, name: str, wait: timedelta) -> None:
+        if name in self.jobs:
+            self.jobs[name].next_run = datetime.now() + wait
 
     def _reap(self, name: str, running: RunningPass) -> None:
         del self.running[name]
@@ -149,7 +161,7 @@ class Watcher:
         old = self.states.get(source.name, SourceState(source.name))
         failures = old.failures + 1 if result.failed else 0
         wait = backoff(self.interval(source), failures)
-        self.due[source.name] = time.monotonic() + wait.total_seconds()
+        self._next_run(source.name, wait)
         state = SourceState(source.name, state_name(failures), failures, iso(utcnow()),
                             iso(utcnow() + wait), result.error or "")
         self.states[source.name] = state
@@ -194,16 +206,24 @@ class Watcher:
         except StetError as error:
             logger.error("could not read the sources' state: %s", error)
             return
-        now_wall, now = utcnow(), time.monotonic()
+        now = utcnow()
         for name, state in self.states.items():
-            if name in self.due and state.failures and state.next_pass:
-                wait = (parse_iso(state.next_pass) - now_wall).total_seconds()
-                self.due[name] = now + max(0.0, wait)
+            if state.failures and state.next_pass:
+                self._next_run(name, max(timedelta(0), parse_iso(state.next_pass) - now))
 
     def _set_sources(self, sources: list[Source]) -> None:
-        now = time.monotonic()
+        """One job per source; a new source's first pass is due at once."""
         self.sources = {s.name: s for s in sources}
-        self.due = {name: self.due.get(name, now) for name in self.sources}
+        for name in set(self.jobs) - set(self.sources):
+            self.scheduler.cancel_job(self.jobs.pop(name))
+        for name, source in self.sources.items():
+            seconds = max(1, int(self.interval(source).total_seconds()))
+            job = self.jobs.get(name)
+            if job is None:
+                self.jobs[name] = self.scheduler.every(seconds).seconds.do(self._start, name)
+                self._next_run(name, timedelta(0))
+            else:
+                job.interval = seconds
 
     def _reload(self) -> None:
         if self.reload is None:
@@ -222,8 +242,9 @@ class Watcher:
     def _finished_once(self) -> bool:
         if not self.options.once or self.running:
             return False
-        now = time.monotonic()
-        return all(name in self.passed or when > now for name, when in self.due.items())
+        now = datetime.now()
+        return all(name in self.passed or job.next_run is None or job.next_run > now
+                   for name, job in self.jobs.items())
 
     def _stop_running(self) -> None:
         """Stop every running pass (killed after a short grace) and record it."""
