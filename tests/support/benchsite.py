@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 DATASET = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "wcxb-dev" / "html"
+BUNDLED = Path(__file__).resolve().parents[1] / "sites" / "extraction"
 PROSE = re.compile(r">([^<>]{60,})<")
 SKIPPED = re.compile(r"(<script.*?</script>|<style.*?</style>)", re.S | re.I)
 TITLE = re.compile(r"<title>.*?</title>", re.S | re.I)
@@ -40,13 +41,15 @@ LAST_MODIFIED = "Sat, 28 Nov 2026 08:00:00 GMT"
 
 
 def templates(low: int = 70_000, high: int = 130_000) -> list[str]:
-    """The WordPress pages of the WCXB dev set between low and high bytes."""
+    """The WordPress pages of the WCXB dev set between low and high bytes; in a clone
+    without ../shared, the real pages kept with the tests (tests/sites/extraction)."""
     found = []
     for path in sorted(DATASET.glob("*.html.gz")):
         html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
         if low < len(html) < high and "wp-content" in html:
             found.append(html)
-    return found
+    return found or [gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+                     for path in sorted(BUNDLED.glob("*.html.gz"))]
 
 
 def article_path(n: int) -> str:
