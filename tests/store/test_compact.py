@@ -20,13 +20,15 @@ from scraper.model import FetchItem, PageItem
 from scraper.store import Archive
 from scraper.store import rawpages as rawpages_module
 from scraper.store.migrations import migrations
-from support.newsroom import Fetch, newsroom
+from support.newsroom import DATASETS, Fetch, newsroom
 
 CONTRACT = ["id", "article_id", "url", "fetched_at", "status", "outcome", "error"]
 
 
 @pytest.fixture(scope="module")
 def pages() -> list[Fetch]:
+    if not DATASETS.is_dir():
+        pytest.skip(f"needs the shared real-page data sets in {DATASETS}")
     return list(newsroom(sources=2, articles=6, edited_every=2, edits=3))
 
 
