@@ -326,12 +326,6 @@ def test_bad_steps_exit_1_without_touching_the_archive(tmp_path: Path) -> None:
 
 # -- end to end: python -m scraper.demo ------------------------------------------
 
-needs_cli = pytest.mark.skipif(
-    not (ROOT / "scraper" / "cli.py").exists(),
-    reason="the stet command line (scraper/cli.py) is not written yet",
-)
-
-
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     db = tmp_path_factory.mktemp("demo") / "archive.db"
@@ -365,7 +359,6 @@ def article_cases() -> list[Any]:
     ]
 
 
-@needs_cli
 @pytest.mark.parametrize(("path", "versions"), article_cases())
 def test_demo_archive_has_the_expected_versions(
     demo_run: tuple[Path, str, str], path: str, versions: int
@@ -373,24 +366,20 @@ def test_demo_archive_has_the_expected_versions(
     assert versions_by_path(demo_run[0]).get(path) == versions
 
 
-@needs_cli
 def test_demo_noise_only_article_has_one_version(demo_run: tuple[Path, str, str]) -> None:
     assert versions_by_path(demo_run[0])[FESTIVAL] == 1
 
 
-@needs_cli
 def test_demo_archives_only_the_articles(demo_run: tuple[Path, str, str]) -> None:
     assert set(versions_by_path(demo_run[0])) == {a["path"] for a in ARTICLES}
 
 
-@needs_cli
 def test_demo_records_the_410(demo_run: tuple[Path, str, str]) -> None:
     with closing(sqlite3.connect(demo_run[0])) as conn:
         outcomes = conn.execute("select url, outcome, status from fetches").fetchall()
     assert [(o, s) for u, o, s in outcomes if urlsplit(u).path == SCHOOL][-1] == ("gone", 410)
 
 
-@needs_cli
 def test_demo_prints_progress_changes_and_a_diff(demo_run: tuple[Path, str, str]) -> None:
     _, stdout, stderr = demo_run
     assert re.search(r"step 1/4: crawled, \d+ articles, 6 new versions", stderr)
