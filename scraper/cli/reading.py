@@ -15,6 +15,7 @@ from scraper.cli.group import (
     db_option,
 )
 from scraper.errors import StetError
+from scraper.model import Article, Version
 
 
 @cli.command()
@@ -33,15 +34,9 @@ def diff(ctx: click.Context, article: str, from_version: int | None, to_version:
 
     By default the newest version against the one it replaced.
     """
-    from scraper.review.report import pick_versions, render_diff
+    from scraper.review.report import render_diff
 
-    archive = _open(ctx, db_path)
-    try:
-        chosen, old, new = pick_versions(archive, article, from_version, to_version)
-    except StetError as error:
-        raise StetUsageError(str(error)) from None
-    finally:
-        archive.close()
+    chosen, old, new = _pick(ctx, db_path, article, from_version, to_version)
     use_color = sys.stdout.isatty() if color is None else color
     click.echo(render_diff(chosen, old, new, fmt, color=use_color, side_by_side=side_by_side))
 
@@ -87,15 +82,8 @@ def card(ctx: click.Context, article: str, from_version: int | None, to_version:
     Versions as for `stet diff`: by default the newest against the one it replaced.
     """
     from scraper.review.card import render_card
-    from scraper.review.report import pick_versions
 
-    archive = _open(ctx, db_path)
-    try:
-        chosen, old, new = pick_versions(archive, article, from_version, to_version)
-    except StetError as error:
-        raise StetUsageError(str(error)) from None
-    finally:
-        archive.close()
+    chosen, old, new = _pick(ctx, db_path, article, from_version, to_version)
     output.write_bytes(render_card(chosen.url, old, new))
     click.echo(f"card: wrote {output} (version {old.version} to {new.version})", err=True)
 
@@ -114,3 +102,17 @@ def serve(ctx: click.Context, host: str, port: int, db_path: Path | None) -> Non
         run(_db(ctx, db_path), host=host, port=port)
     except StetError as error:
         raise StetUsageError(str(error)) from None
+
+
+def _pick(ctx: click.Context, db_path: Path | None, article: str, from_version: int | None,
+          to_version: int | None) -> tuple[Article, Version, Version]:
+    """The article and the two versions `stet diff` and `stet card` compare."""
+    from scraper.review.report import pick_versions
+
+    archive = _open(ctx, db_path)
+    try:
+        return pick_versions(archive, article, from_version, to_version)
+    except StetError as error:
+        raise StetUsageError(str(error)) from None
+    finally:
+        archive.close()
