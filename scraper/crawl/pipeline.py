@@ -17,6 +17,7 @@ from scraper.crawl.workers import ExtractionPool, default_workers
 from scraper.errors import ArchiveError
 from scraper.model import CleanPage, FetchItem, PageItem, Selectors
 from scraper.store import DEFAULT_ARCHIVE, Archive
+from scraper.store.normalize import text_hash
 from scraper.store.profiles import SiteLearning
 from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy
 
@@ -61,9 +62,9 @@ class ArchivePipeline:
         try:
             if isinstance(item, PageItem):
                 assert page is not None
-                if self.learning is not None:  # learned since it was cleaned: apply it too
-                    page = self.learning.settle(item.source, page)
-                outcome = self.archive.save_page(item, page, policy)
+                page = self._settle(item.source, page)
+                baseline = await self._baseline(item, page)
+                outcome = self.archive.save_page(item, page, policy, baseline)
                 if outcome in ("new", "changed") and self.learning is not None:
                     self.learning.observe_page(item.source, item.url, item.fetched_at)
             elif isinstance(item, FetchItem):
@@ -95,12 +96,30 @@ class ArchivePipeline:
         assert self.crawler.engine is not None
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
-    async def _clean(self, item: PageItem) -> CleanPage:
+    async def _clean(self, item: PageItem, body: bytes | None = None,
+                     encoding: str | None = None) -> CleanPage:
         assert self.pool is not None
         selectors = Selectors.from_config(item.selectors)
         profile = self.learning.profile(item.source) if self.learning is not None else None
-        return await self.pool.clean(item.body, item.url, encoding=item.encoding,
+        return await self.pool.clean(item.body if body is None else body, item.url,
+                                     encoding=item.encoding if body is None else encoding,
                                      selectors=selectors, profile=profile)
+
+    def _settle(self, source: str, page: CleanPage) -> CleanPage:
+        """Apply what was learned about the site since the page was cleaned."""
+        return page if self.learning is None else self.learning.settle(source, page)
+
+    async def _baseline(self, item: PageItem, page: CleanPage) -> CleanPage | None:
+        """The current version's kept page, cleaned now as `page` was, when their texts
+        differ: the archive tells a change of cleaner or of learned state from an edit."""
+        assert self.archive is not None
+        if not page.body or page.blocked:
+            return None
+        kept = self.archive.stale_raw([item.url, item.requested_url],
+                                      text_hash(page.headline, page.byline, page.body))
+        if kept is None:
+            return None
+        return self._settle(item.source, await self._clean(item, *kept))
 
     def _policy(self, source: str) -> RevisitPolicy:
         sources = getattr(self.crawler.spider, "sources", {}) or {}

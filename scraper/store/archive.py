@@ -28,6 +28,7 @@ from scraper.store.versioning import (
     merge_target,
     next_check,
     rewrite_texts,
+    same_page,
     summary_fields,
 )
 from scraper.timeutil import iso, normalize_iso, utcnow
@@ -107,14 +108,19 @@ class Archive(ArchiveQueries):
     # -- writing ---------------------------------------------------------------
 
     def save_page(self, item: PageItem, page: CleanPage,
-                  policy: RevisitPolicy = DEFAULT_POLICY) -> str:
-        """Store one fetched article page; returns the fetch outcome."""
+                  policy: RevisitPolicy = DEFAULT_POLICY, baseline: CleanPage | None = None) -> str:
+        """Store one fetched article page; returns the fetch outcome.
+
+        `baseline` is the current version's kept page cleaned again as `page` was (see
+        `stale_raw`): it tells a cleaner's change from the page's.
+        """
         fetched_at = normalize_iso(item.fetched_at)
         with self._write() as db:
             article_id = self._resolve_article(db, item, fetched_at)
             if article_id is None:
                 return self._save_first(db, item, page, fetched_at, policy)
-            outcome, version = self._save_revisit(db, article_id, item, page, fetched_at, policy)
+            outcome, version = self._save_revisit(db, article_id, item, page, fetched_at, policy,
+                                                  baseline)
             self._insert_fetch(db, item.url, item.source, fetched_at, item.status, outcome,
                                article_id=article_id, version=version,
                                error=health_error(page) if outcome == "error" else None)
@@ -209,7 +215,8 @@ class Archive(ArchiveQueries):
         return "new"
 
     def _save_revisit(self, db: Database, article_id: int, item: PageItem, page: CleanPage,
-                      fetched_at: str, policy: RevisitPolicy) -> tuple[str, int | None]:
+                      fetched_at: str, policy: RevisitPolicy,
+                      baseline: CleanPage | None) -> tuple[str, int | None]:
         article = self.find_article(article_id)
         assert article is not None
         versions = self.versions(article_id)
@@ -218,7 +225,8 @@ class Archive(ArchiveQueries):
         if article.state == "gone":
             changes["state"] = "active"
             self._event(db, article_id, fetched_at, "returned", article.current_version, {})
-        outcome, number = self._place_text(db, article, versions, current, item, page, fetched_at)
+        outcome, number = self._place_text(db, article, versions, current, item, page,
+                                           fetched_at, baseline)
         accepted = number is not None and self._accepted(db, article_id, number)
         if outcome == "changed":
             changes["last_changed"] = fetched_at
@@ -233,13 +241,15 @@ class Archive(ArchiveQueries):
 
     def _place_text(self, db: Database, article: Article, versions: list[Version],
                     current: Version | None, item: PageItem, page: CleanPage,
-                    fetched_at: str) -> tuple[str, int | None]:
+                    fetched_at: str, baseline: CleanPage | None) -> tuple[str, int | None]:
         """Decide what the fetched text is: unchanged, a return, a confirmation or new."""
         new_hash = text_hash(page.headline, page.byline, page.body)
         if current is not None and hash_of(current) == new_hash:
             return "unchanged", current.version
         if not page.body or page.blocked:
             return "error", None
+        if current is not None and same_page(current, baseline, page):
+            return "unchanged", current.version  # the cleaner or the page's noise changed
         seen = next((v for v in reversed(versions) if hash_of(v) == new_hash), None)
         if seen is not None and seen.quarantined:
             db.execute("update versions set quarantined = 0 where id = ?", [seen.id])

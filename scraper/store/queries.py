@@ -144,6 +144,19 @@ class ArchiveQueries:
         page = self.raw.load(raw_hash)
         return None if page is None else (page.content, page.encoding)
 
+    def stale_raw(self, urls: list[str], text_hash: str) -> tuple[bytes, str | None] | None:
+        """The kept HTML of the current version of the article at one of `urls`, when its
+        text is not the one hashed as `text_hash` (normalize.text_hash); else None."""
+        article_id = next((found for found in map(self._article_id, filter(None, urls))
+                           if found is not None), None)
+        row = None if article_id is None else self.db.execute(
+            "select v.text_hash, v.raw_hash from articles a join versions v on "
+            "v.article_id = a.id and v.version = a.current_version where a.id = ?",
+            [article_id]).fetchone()
+        if row is None or not row[1] or row[0] == text_hash:
+            return None
+        return self.raw_page(row[1])
+
     def article_ids(self, source: str = "") -> list[int]:
         sql = "select id from articles where (:s = '' or source = :s) order by id"
         return [row[0] for row in self.db.execute(sql, {"s": source}).fetchall()]

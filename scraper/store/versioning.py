@@ -8,6 +8,7 @@ from typing import Any
 
 from scraper.diff import summarize
 from scraper.model import CleanPage, Text, Version
+from scraper.store.noise import only_noise
 from scraper.store.normalize import regroup, text_hash, word_count
 from scraper.store.revisit import RevisitPolicy
 from scraper.timeutil import iso, parse_iso
@@ -30,6 +31,21 @@ def health_of(current: Version | None, page: CleanPage) -> str:
     if old_words >= COLLAPSE_MIN_WORDS and word_count(page.body) < old_words * COLLAPSE_RATIO:
         return "collapsed"
     return ""
+
+
+def same_page(current: Version, baseline: CleanPage | None, page: CleanPage) -> bool:
+    """Whether a fetched text that differs from the current version is the same page.
+
+    `baseline` is the current version's kept HTML cleaned again now, with today's cleaner
+    and what has been learned about the site since: when it gives the fetched text, the
+    cleaner changed and the page did not. Otherwise the texts are compared with their
+    volatile noise (datelines, clocks, counters, rotated link lines) set aside.
+    """
+    new = (page.headline, page.byline, page.body)
+    if baseline is not None and baseline.body and not baseline.blocked:
+        old = (baseline.headline, baseline.byline, baseline.body)
+        return text_hash(*old) == text_hash(*new) or only_noise(old, new)
+    return only_noise((current.headline, current.byline, current.body), new)
 
 
 def health_error(page: CleanPage) -> str:

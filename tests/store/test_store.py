@@ -215,25 +215,26 @@ def test_real_pages_with_the_same_text_and_new_markup_make_no_version(archive: A
 def test_reextract_rewrites_alike_and_merges_false_versions(archive: Archive) -> None:
     from scraper.crawl.reextract import reextract
 
-    def html(paragraphs: list[str], views: int) -> bytes:
+    def html(paragraphs: list[str], teaser: str) -> bytes:
         text = "".join(f"<p>{p}</p>" for p in paragraphs)
         return (f"<html><body><article><h1>Bus crash injures 12</h1>{text}</article>"
-                f"<p>{views} views</p></body></html>").encode()
+                f"<aside class='related'><p>Read also: {teaser}</p></aside></body></html>"
+                ).encode()
 
-    # An old cleaner kept a view counter in the body: two versions that are only noise.
-    for n, views in enumerate((812, 2113)):
-        raw = html(STORY, views)
-        noisy = page([*STORY, f"{views} views"])
+    # An old cleaner kept a related-story teaser in the body: two versions that are noise.
+    for n, teaser in enumerate(("Ferry delays", "Harbour fire")):
+        raw = html(STORY, teaser)
+        noisy = page([*STORY, f"Read also: {teaser}"])
         archive.save_page(item(body=raw, when=f"2026-11-28T0{n + 8}:00:00Z"), noisy)
     fixed = [STORY[0].replace("Twelve", "Fifteen"), *STORY[1:]]
-    archive.save_page(item(body=html(fixed, 3000), when="2026-11-28T10:00:00Z"),
-                      page([*fixed, "3000 views"]))
+    archive.save_page(item(body=html(fixed, "Storm warning"), when="2026-11-28T10:00:00Z"),
+                      page([*fixed, "Read also: Storm warning"]))
     assert [v.version for v in archive.versions(1)] == [1, 2, 3]
 
     result = reextract(archive)
     assert (result.versions, result.rewritten, result.merged) == (3, 3, 1)
     versions = archive.versions(1)
-    assert all("views" not in v.body for v in versions)
+    assert all("Read also" not in v.body for v in versions)
     assert versions[1].merged_into == 1 and versions[2].merged_into is None
     assert "numbers" in versions[2].labels
     assert [c.version for c in archive.changes()] == [3]

@@ -1,0 +1,110 @@
+"""What may differ between two fetches of one unchanged page: volatile noise.
+
+The archive compares each fetched text with the article's current version. Some
+differences come from the page's furniture and not from an edit, and a single page
+cannot tell them apart, but two fetches of the same page can:
+
+- a short line whose only differences are date, clock-time, "3 hours ago" or counter
+  values ("Updated 17:35", "1,204 views", "Sunday, 6 December 2026");
+- a stamp such as "Updated: December 21, 2025" opening a line, even one glued to the
+  paragraph that follows it;
+- short lines (a teaser or link list) that only changed places: the same lines, in
+  another order.
+
+Anything else is an edit: a word, a number in running text, a sentence or a paragraph
+added or removed, a headline or a byline changed. A value inside a long paragraph is
+never masked (a corrected date in a story is an edit); only short stand-alone lines
+and stamps are.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from scraper.store.normalize import comparable_text, paragraphs, regroup
+
+SHORT_LINE_WORDS = 12  # a line this short may be a dateline, a clock or a counter
+MOVED_LINE_WORDS = 15  # lines this short that only changed places are a rotating list
+
+_MONTHS = (
+    # English, German, French, Spanish, Portuguese, Italian, Dutch (full and short forms)
+    "jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|rero|braio|ruari)?|f[ée]v(?:rier|ereiro)?"
+    "|mar(?:ch|s|zo|ço|co|zo)?|m[äa]rz|maart|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?"
+    "|ma[iy]o?|mei|maggio|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio"
+    "|aug(?:ust|ustus)?|ao[uû]t|ago(?:sto)?|sep(?:t(?:ember|embre|iembre)?)?|set(?:embro|tembre)?"
+    "|oct(?:ober|obre|ubre)?|okt(?:ober)?|out(?:ubro)?|ott(?:obre)?|nov(?:ember|embre|embro)?"
+    "|dec(?:ember)?|dez(?:ember|embro)?|d[ée]c(?:embre)?|dic(?:iembre|embre)?"
+    "|gen(?:naio)?|ene(?:ro)?|janv"
+)
+_WEEKDAYS = (
+    "mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?"
+    "|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi"
+    "|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|mi[ée]rcoles|jueves|viernes"
+    "|s[áa]bado|domingo|segunda(?:-feira)?|ter[çc]a(?:-feira)?|quarta(?:-feira)?"
+    "|quinta(?:-feira)?|sexta(?:-feira)?|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]"
+    "|venerd[iì]"
+)
+_MONTH = rf"(?:{_MONTHS})\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
+_YEAR = r"(?:\d{4}|'\d{2})"
+_UNITS = (r"(?:s|secs?|seconds?|m|mins?|minutes?|minuten|minutos?|minuti|h|hrs?|hours?|"
+          r"stunden?|heures?|horas?|ore|d|days?|tagen?|jours?|d[íi]as?|giorni|weeks?|wochen?|"
+          r"semaines?|semanas?|settimane|months?|monaten?|mois|mes(?:es)?|meses|mesi|"
+          r"years?|jahren?|ans?|a[ñn]os?|anni)")
+_COUNTED = (r"(?:views?|comments?|shares?|likes?|reads?|reviews?|votes?|followers?|replies|"
+            r"responses?|reactions?|answers?|points|min(?:ute)?s?\.? read|kommentare?|"
+            r"commentaires?|comentarios?|coment[áa]rios?|commenti|aufrufe|vues|visitas)")
+_VALUE = "|".join((
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}",
+    rf"{_DAY}\s+(?:de\s+)?{_MONTH}(?:,?\s+(?:de\s+)?{_YEAR})?",
+    rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",
+    rf"{_MONTH}\s+{_YEAR}",
+    r"\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,4}\b)?",
+    r"\d{1,2}h\d{2}",
+    r"\d{1,2}\s*[ap]\.?m\.?",
+    rf"\d+\s*{_UNITS}\s+(?:ago|fa)",
+    rf"(?:vor|il y a|hace|h[áa])\s+\d+\s*{_UNITS}",
+    rf"\d[\d,.\s]*[km]?\s*{_COUNTED}",
+    rf"(?:{_WEEKDAYS})\.?,?",
+))
+_VOLATILE = re.compile(rf"(?<![\w-])(?:{_VALUE})(?![\w])", re.IGNORECASE)
+_STAMP_WORDS = (r"updated|last updated|last modified|modified|published|posted|first published|"
+                r"aktualisiert|ver[öo]ffentlicht|mis [àa] jour|publi[ée]e?|actualizado|"
+                r"publicado|atualizado|aggiornato|pubblicato|bijgewerkt|gepubliceerd")
+_STAMP = re.compile(  # at the start of a line or after a separator: not a story's sentence
+    rf"(?:^|(?<=[|·•]))\s*(?:{_STAMP_WORDS})\s*(?:on|at|am|le|el|em|il|op)?\s*:?\s*"
+    rf"(?:(?:{_VALUE})[\s,|·•-]*(?:at|um|à|a las|às|alle|om)?\s*)+",
+    re.IGNORECASE)
+_MASK = "\x00"
+
+
+def only_noise(old: tuple[str, str, str], new: tuple[str, str, str]) -> bool:
+    """True when (headline, byline, body) `new` differs from `old` by volatile noise only."""
+    if comparable_text(old[0]) != comparable_text(new[0]):
+        return False
+    if comparable_text(old[1]) != comparable_text(new[1]):
+        return False
+    olds = [mask(p) for p in paragraphs(old[2])]
+    news = [mask(p) for p in paragraphs(regroup(old[2], new[2]))]
+    if olds == news:
+        return True
+    return Counter(olds) == Counter(news) and _moved_lines_short(olds, news)
+
+
+def mask(paragraph: str) -> str:
+    """A paragraph's comparable words with its volatile values blanked."""
+    text = _STAMP.sub(_MASK, comparable_text(paragraph))
+    if len(text.split()) <= SHORT_LINE_WORDS:
+        text = _VOLATILE.sub(_MASK, text)
+    return text
+
+
+def _moved_lines_short(olds: list[str], news: list[str]) -> bool:
+    matcher = difflib.SequenceMatcher(None, olds, news, autojunk=False)
+    short: Callable[[str], bool] = lambda line: len(line.split()) <= MOVED_LINE_WORDS  # noqa: E731
+    return all(all(map(short, olds[a1:a2])) and all(map(short, news[b1:b2]))
+               for op, a1, a2, b1, b2 in matcher.get_opcodes() if op != "equal")

@@ -1,0 +1,123 @@
+"""Volatile noise between two fetches of one page, and what always stays an edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.clean import clean_page
+from scraper.model import CleanPage, PageItem
+from scraper.store import Archive
+from scraper.store.noise import only_noise
+
+STORY = ("The regional council approved the new budget on Tuesday after a debate that "
+         "lasted most of the afternoon and ended with a narrow vote.")
+MORE = ("Opposition members said the plan cuts bus services in the valley, while the "
+        "majority argued that the savings were needed to keep taxes flat next year.")
+
+
+def text(*lines: str, headline: str = "Council approves budget", byline: str = "") -> tuple[
+        str, str, str]:
+    return headline, byline, "\n\n".join(lines)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("Updated 17:35", "Updated 18:02"),
+    ("Sunday, 6 December 2026", "Monday, 7 December 2026"),
+    ("December 6, 2026 at 9:41 am", "December 7, 2026 at 10:05 am"),
+    ("06/12/2026 - 09:41", "07/12/2026 - 11:12"),
+    ("2026-12-06T09:41:00Z", "2026-12-07T11:12:09Z"),
+    ("Posted 3 hours ago", "Posted 5 hours ago"),
+    ("1,204 views", "1,305 views"),
+    ("5 min read · 12 comments", "5 min read · 14 comments"),
+    ("Vor 3 Stunden aktualisiert", "Vor 5 Stunden aktualisiert"),
+    ("Mis à jour le 6 décembre 2026 à 17h35", "Mis à jour le 7 décembre 2026 à 09h02"),
+    ("Publicado el 3 de marzo de 2024 a las 10:32", "Publicado el 4 de marzo de 2024 a las 11:40"),
+    ("Atualizado há 2 horas", "Atualizado há 7 horas"),
+    ("Aggiornato: 6 dicembre 2026", "Aggiornato: 8 dicembre 2026"),
+])
+def test_datelines_clocks_and_counters_are_noise(before: str, after: str) -> None:
+    assert only_noise(text(before, STORY, MORE), text(after, STORY, MORE))
+
+
+def test_a_stamp_glued_to_the_first_paragraph_is_noise() -> None:
+    assert only_noise(text(f"Updated: December 21, 2025{STORY}", MORE),
+                      text(f"Updated: December 22, 2025{STORY}", MORE))
+
+
+def test_short_lines_that_only_change_places_are_noise() -> None:
+    teasers = ["Ferry delays on the coast", "Harbour fire under control", "Storm warning"]
+    rotated = teasers[1:] + teasers[:1]
+    assert only_noise(text(STORY, MORE, *teasers), text(STORY, MORE, *rotated))
+
+
+def test_noise_and_a_paragraph_split_by_markup_together_are_noise() -> None:
+    first, second = STORY.split(" after ")
+    assert only_noise(text("Updated 17:35", STORY, MORE),
+                      text("Updated 18:02", first, f"after {second}", MORE))
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (text("12 injured", STORY), text("15 injured", STORY)),  # a figure on its own line
+    (text("Price: $12", STORY), text("Price: $15", STORY)),
+    (text(STORY, MORE), text(STORY.replace("narrow", "wide"), MORE)),  # a word
+    (text(STORY.replace("Tuesday", "Tuesday, March 3"), MORE),  # a date in running text
+     text(STORY.replace("Tuesday", "Tuesday, March 5"), MORE)),
+    (text("Published on March 3, 2024 the report said the council acted within its rights "
+          "and that the vote was valid under the rules in force.", MORE),
+     text("Published on March 3, 2024 the report said the council acted outside its rights "
+          "and that the vote was valid under the rules in force.", MORE)),
+    (text(STORY, MORE), text(STORY, MORE, "Correction: an earlier version misspelled a name.")),
+    (text(STORY, MORE, "Updated 17:35"), text(STORY, "Updated 18:02")),  # a paragraph removed
+    (text(STORY, MORE), text(MORE, STORY)),  # long paragraphs moved: an edit
+    (text(STORY), text(STORY, headline="Council rejects budget")),
+    (text(STORY, byline="Ann Lee"), text(STORY, byline="Ann Lee and Bo Chan")),
+])
+def test_edits_stay_edits(before: tuple[str, str, str], after: tuple[str, str, str]) -> None:
+    assert not only_noise(before, after)
+
+
+def item(body: bytes, when: str) -> PageItem:
+    return PageItem(url="https://news.example/2026/12/budget", source="news.example",
+                    fetched_at=when, status=200, body=body)
+
+
+def page_html(dateline: str, paragraphs: list[str], teasers: list[str]) -> str:
+    story = "".join(f"<p>{p}</p>" for p in paragraphs)
+    related = "".join(f'<li><a href="/t/{n}">{t}</a></li>' for n, t in enumerate(teasers))
+    return (f"<html><head><title>Council approves budget</title></head><body><article>"
+            f"<h1>Council approves budget</h1><p class='stamp'>{dateline}</p>{story}"
+            f"<ul class='more'>{related}</ul></article></body></html>")
+
+
+def test_the_archive_keeps_one_version_through_noise_and_records_the_edit(
+        tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    teasers = ["Ferry delays on the coast", "Harbour fire under control", "Storm warning"]
+    fetches = [("Updated 17:35", [STORY, MORE], teasers),
+               ("Updated 18:02", [STORY, MORE], teasers[1:] + teasers[:1]),
+               ("Updated 19:10", [STORY.replace("narrow", "wide"), MORE], teasers)]
+    outcomes = []
+    for hour, (dateline, story, links) in enumerate(fetches):
+        html = page_html(dateline, story, links)
+        fetched = item(html.encode(), f"2026-12-06T1{hour}:00:00Z")
+        outcomes.append(archive.save_page(fetched, clean_page(html, fetched.url)))
+    assert outcomes == ["new", "unchanged", "changed"]
+    assert [v.version for v in archive.versions(1)] == [1, 2]
+
+
+def test_a_cleaner_change_alone_makes_no_version(tmp_path: Path) -> None:
+    """The current version's page cleaned again now gives the fetched text: no edit."""
+    archive = Archive(tmp_path / "archive.db")
+    html = page_html("", [STORY, MORE], [])
+    first = item(html.encode(), "2026-12-06T10:00:00Z")
+    old_cleaner = CleanPage(headline="Council approves budget", body=f"Share this\n\n{STORY}"
+                            f"\n\n{MORE}")
+    archive.save_page(first, old_cleaner)
+    again = item(html.encode(), "2026-12-06T11:00:00Z")
+    now = clean_page(html, again.url)
+    kept = archive.stale_raw([again.url], "")
+    assert kept is not None and kept[0] == html.encode()
+    assert archive.save_page(again, now, baseline=clean_page(kept[0], again.url)) == "unchanged"
+    assert archive.save_page(item(html.encode(), "2026-12-06T12:00:00Z"), now) == "changed"
