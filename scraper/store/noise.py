@@ -108,3 +108,15 @@ def _moved_lines_short(olds: list[str], news: list[str]) -> bool:
     short: Callable[[str], bool] = lambda line: len(line.split()) <= MOVED_LINE_WORDS  # noqa: E731
     return all(all(map(short, olds[a1:a2])) and all(map(short, news[b1:b2]))
                for op, a1, a2, b1, b2 in matcher.get_opcodes() if op != "equal")
+
+
+def without_noise(old_body: str, new_body: str) -> str:
+    """`new_body` regrouped as `old_body`, each paragraph that differs from its old one
+    by volatile values only read as the old one: labels then describe the edit alone."""
+    olds, news = paragraphs(old_body), paragraphs(regroup(old_body, new_body))
+    matcher = difflib.SequenceMatcher(None, [mask(p) for p in olds], [mask(p) for p in news],
+                                      autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            news[b1:b2] = olds[a1:a2]
+    return "\n\n".join(news)

@@ -8,8 +8,8 @@ from typing import Any
 
 from scraper.diff import summarize
 from scraper.model import CleanPage, Text, Version
-from scraper.store.noise import only_noise
-from scraper.store.normalize import regroup, text_hash, word_count
+from scraper.store.noise import only_noise, without_noise
+from scraper.store.normalize import text_hash, word_count
 from scraper.store.revisit import RevisitPolicy
 from scraper.timeutil import iso, parse_iso
 
@@ -59,7 +59,7 @@ def summary_fields(previous: Version | None, page: CleanPage,
     if previous is None:
         return {}
     new = Text(headline=page.headline, byline=page.byline,
-               body=regroup(previous.body, page.body), modified=page.modified or "")
+               body=without_noise(previous.body, page.body), modified=page.modified or "")
     summary = summarize(previous.text(), new)
     labels = set(summary.labels)
     if page.headline != previous.headline and any(v.headline == page.headline for v in earlier):

@@ -91,18 +91,21 @@ def page_html(dateline: str, paragraphs: list[str], teasers: list[str]) -> str:
             f"<ul class='more'>{related}</ul></article></body></html>")
 
 
+def cleaned(*lines: str) -> CleanPage:
+    """A text as a cleaner that let the page's noise through would give it."""
+    return CleanPage(headline="Council approves budget", body="\n\n".join(lines))
+
+
 def test_the_archive_keeps_one_version_through_noise_and_records_the_edit(
         tmp_path: Path) -> None:
     archive = Archive(tmp_path / "archive.db")
     teasers = ["Ferry delays on the coast", "Harbour fire under control", "Storm warning"]
-    fetches = [("Updated 17:35", [STORY, MORE], teasers),
-               ("Updated 18:02", [STORY, MORE], teasers[1:] + teasers[:1]),
-               ("Updated 19:10", [STORY.replace("narrow", "wide"), MORE], teasers)]
-    outcomes = []
-    for hour, (dateline, story, links) in enumerate(fetches):
-        html = page_html(dateline, story, links)
-        fetched = item(html.encode(), f"2026-12-06T1{hour}:00:00Z")
-        outcomes.append(archive.save_page(fetched, clean_page(html, fetched.url)))
+    texts = [cleaned("Updated 17:35", STORY, MORE, *teasers),
+             cleaned("Updated 18:02", STORY, MORE, *teasers[1:], teasers[0]),
+             cleaned("Updated 19:10", STORY.replace("narrow", "wide"), MORE, *teasers)]
+    html = page_html("", [STORY, MORE], []).encode()
+    outcomes = [archive.save_page(item(html, f"2026-12-06T1{hour}:00:00Z"), text)
+                for hour, text in enumerate(texts)]
     assert outcomes == ["new", "unchanged", "changed"]
     assert [v.version for v in archive.versions(1)] == [1, 2]
 
@@ -121,3 +124,14 @@ def test_a_cleaner_change_alone_makes_no_version(tmp_path: Path) -> None:
     assert kept is not None and kept[0] == html.encode()
     assert archive.save_page(again, now, baseline=clean_page(kept[0], again.url)) == "unchanged"
     assert archive.save_page(item(html.encode(), "2026-12-06T12:00:00Z"), now) == "changed"
+
+
+def test_an_edit_next_to_noise_is_labelled_as_the_edit_alone(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    html = page_html("", [STORY, MORE], []).encode()
+    texts = [cleaned("Updated 17:35", STORY.replace("debate", "debtae"), MORE),
+             cleaned("Updated 19:10", STORY, MORE)]
+    for hour, text in enumerate(texts):
+        archive.save_page(item(html, f"2026-12-06T1{hour}:00:00Z"), text)
+    fixed = archive.versions(1)[-1]
+    assert fixed.version == 2 and "typo" in fixed.labels and "numbers" not in fixed.labels
