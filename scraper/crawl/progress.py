@@ -13,12 +13,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
-from twisted.internet.task import LoopingCall
+if TYPE_CHECKING:  # Scrapy only in the crawl process: the runner reads progress without it
+    from scrapy.crawler import Crawler
 
 INTERVAL_SECONDS = 0.5
 GOOD_OUTCOMES = ("new", "changed", "unchanged", "not_modified", "gone")
@@ -29,12 +27,17 @@ class StatsFile:
     """Scrapy extension: the crawl's stats as JSON in STET_PROGRESS_FILE, kept current."""
 
     def __init__(self, crawler: Crawler, path: str) -> None:
+        from twisted.internet.task import LoopingCall
+
         self.crawler = crawler
         self.path = Path(path)
         self.loop = LoopingCall(self.write)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
         path = crawler.settings.get("STET_PROGRESS_FILE")
         if not path:
             raise NotConfigured
