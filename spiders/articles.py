@@ -352,16 +352,17 @@ class ArticlesSpider(Spider):
             content_type = header(response, "Content-Type").split(";")[0].strip() or "unknown"
             yield self.fetch_item(response, "error", f"not HTML ({content_type})")
         else:
-            kind = discover.classify_page(response.body)
+            root = discover.parse_html(response.body)  # one parse for both readers
+            kind = discover.classify_page(root if root is not None else response.body)
             if kind.is_article is False:
                 yield self.fetch_item(response, "skipped", f"not an article ({kind.evidence})")
             else:
-                yield self.page_item(source, response)
+                yield self.page_item(source, response, root)
 
-    def page_item(self, source: Source, response: Response) -> PageItem:
+    def page_item(self, source: Source, response: Response, root: Any = None) -> PageItem:
         asked = requested_url(response.request, response.url)
         final = canonicalize_url(response.url)
-        canonical = discover.canonical_link(response.body, final)
+        canonical = discover.canonical_link(root if root is not None else response.body, final)
         url = canonical if trust_canonical(canonical, final, source.article_pattern) else final
         content_type = header(response, "Content-Type")
         charset = CHARSET.search(content_type)

@@ -149,8 +149,16 @@ def guess_sitemaps(url: str) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}{path}" for path in USUAL_SITEMAPS]
 
 
-def _html_root(html: bytes | str) -> Any:
-    """The parsed page, or None when there is nothing to parse."""
+def parse_html(html: bytes | str) -> Any:
+    """The parsed page (an lxml root), or None: pass it to several readers of one page so
+    the page is parsed once (issue 10)."""
+    return _html_root(html)
+
+
+def _html_root(html: bytes | str | Any) -> Any:
+    """The parsed page, or None when there is nothing to parse; a parsed root as it is."""
+    if not isinstance(html, (bytes, str)):
+        return html
     if not html.strip():
         return None
     try:
@@ -259,7 +267,7 @@ def _in_chrome(element: Any) -> bool:
     return any(parent.tag in ("nav", "footer") for parent in element.iterancestors())
 
 
-def canonical_link(html: bytes | str, url: str) -> str:
+def canonical_link(html: bytes | str | Any, url: str) -> str:
     """The page's <link rel="canonical">, canonicalized, when it stays on the same site
     as url over http(s); "" otherwise."""
     root = _html_root(html)
@@ -273,7 +281,7 @@ def canonical_link(html: bytes | str, url: str) -> str:
     return ""
 
 
-def classify_page(html: bytes | str) -> PageKind:
+def classify_page(html: bytes | str | Any) -> PageKind:
     """Whether the page's own markup (JSON-LD @type, og:type) calls it a story."""
     root = _html_root(html)
     if root is None:
