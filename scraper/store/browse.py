@@ -9,13 +9,13 @@ backwards from a cursor instead of counting or offsetting, and search reads the
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from scraper.model import Event, Version
+from scraper.store import phrases
 from scraper.store.rows import version_from_row
 
 # Edits that count: a revision (not a first version), confirmed, not merged away.
@@ -198,47 +198,56 @@ def events_between(db: Database, article_id: int, start: str, end: str) -> list[
 
 
 def fts_query(text: str) -> str:
-    """A person's search as an FTS5 query: "quoted phrases" kept, every other word quoted,
-    so that no input is an FTS5 syntax error."""
-    parts = re.findall(r'"([^"]*)"|(\S+)', text)
-    terms = [phrase or word for phrase, word in parts]
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms if t.strip())
+    """A person's search as an FTS5 query of its words (phrases are checked apart)."""
+    return phrases.index_query(text).match
+
+
+def _phrase_filter(db: Database, query: phrases.IndexQuery) -> str:
+    """SQL that keeps the index's rows holding the query's phrases (none: no filter)."""
+    if not query.phrases:
+        return ""
+    db.conn.create_function("stet_has_phrases", 3, phrases.has_phrases(query.phrases),
+                            deterministic=True)
+    return "and stet_has_phrases(headline, byline, body) "
 
 
 def search(db: Database, text: str, *, page: int = 1, per_page: int = 20) -> SearchPage:
     """Articles whose headline, byline or body held the words, newest match first."""
-    query = fts_query(text)
-    if not query:
+    query = phrases.index_query(text)
+    if not query.match:
         return SearchPage((), False)
     rows = db.execute(
         "select v.article_id, max(v.id) from (select rowid from versions_fts "
-        "where versions_fts match :q order by rowid desc limit :scan) h "
-        "join versions v on v.id = h.rowid group by v.article_id order by 2 desc "
-        "limit :limit offset :offset",
-        {"q": query, "scan": SEARCH_SCAN, "limit": per_page + 1,
+        f"where versions_fts match :q {_phrase_filter(db, query)}order by rowid desc "
+        "limit :scan) h join versions v on v.id = h.rowid group by v.article_id "
+        "order by 2 desc limit :limit offset :offset",
+        {"q": query.match, "scan": SEARCH_SCAN, "limit": per_page + 1,
          "offset": (page - 1) * per_page}).fetchall()
     hits = tuple(_hit(db, query, article_id, newest) for article_id, newest in rows[:per_page])
     return SearchPage(hits, len(rows) > per_page)
 
 
-def _hit(db: Database, query: str, article_id: int, newest: int) -> SearchHit:
+def _hit(db: Database, query: phrases.IndexQuery, article_id: int, newest: int) -> SearchHit:
     """When the article's text first held the query, and the version that lost it."""
     matching = {row[0] for row in db.execute(
         "select v.version from versions v where v.id in (select rowid from versions_fts "
         "where versions_fts match :q and rowid in (select id from versions "
-        "where article_id = :a))",
-        {"a": article_id, "q": query}).fetchall()}
+        f"where article_id = :a) {_phrase_filter(db, query)})",
+        {"a": article_id, "q": query.match}).fetchall()}
     numbers = [ref.version for ref in version_refs(db, article_id)]
     last = max(matching)
     gone_in = next((n for n in numbers if n > last), None)
     snippet = db.execute(
         "select snippet(versions_fts, -1, :open, :close, '…', 16) from versions_fts "
         "where versions_fts match :q and rowid = :id",
-        {"q": query, "id": newest, "open": SNIPPET_OPEN, "close": SNIPPET_CLOSE}).fetchone()
+        {"q": query.match, "id": newest, "open": SNIPPET_OPEN, "close": SNIPPET_CLOSE}
+    ).fetchone()
     row = db.execute("select v.version, v.headline, a.url, a.source from versions v "
                      "join articles a on a.id = v.article_id where v.id = ?", [newest]).fetchone()
     return SearchHit(article_id=article_id, url=row[2], source=row[3] or "",
-                     headline=row[1] or "", snippet=snippet[0] if snippet else "",
+                     headline=row[1] or "",
+                     snippet=phrases.merge_marks(snippet[0] or "", SNIPPET_OPEN, SNIPPET_CLOSE)
+                     if snippet else "",
                      snippet_version=row[0], first_version=min(matching), last_version=last,
                      gone_in=gone_in)
 

@@ -16,6 +16,7 @@ from scraper.store.checks_schema import (
     OUTCOME_CODE,
     run_script,
 )
+from scraper.store.search_schema import compact_search_index
 
 migrations = Migrations("stet")
 
@@ -194,7 +195,6 @@ def m040_version_search(db: Database) -> None:
     """
     db.table("versions").enable_fts(["headline", "byline", "body"], fts_version="FTS5",
                                     create_triggers=True, tokenize="unicode61")
-
 
 
 @migrations()
@@ -393,3 +393,8 @@ def m034_dictionaries_per_template(db: Database) -> None:
     db.table("raw_dicts").add_column("template", str)
     db.execute("create index if not exists idx_raw_dicts_template on raw_dicts "
                "(source, template, id)")
+
+
+@migrations()
+def m060_compact_search_index(db: Database) -> None:  # issue 10: see search_schema.py
+    compact_search_index(db)

@@ -1,0 +1,65 @@
+"""A person's search as a query of the compact search index, and the phrase check it needs.
+
+The index (``versions_fts``, migration m060) keeps which column holds each word but not
+where in it (FTS5 ``detail=column``): a third of the index's size per article (issue 10).
+It cannot answer a phrase itself, so a quoted phrase is asked as its words, and the
+rows found are checked for the words side by side (``has_phrases``), with the words
+cut as the index's unicode61 tokenizer cuts them: letters and digits, case and accents
+ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_PARTS = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class IndexQuery:
+    """The FTS5 query (every word quoted alone) and the phrases rows must also hold."""
+
+    match: str
+    phrases: tuple[tuple[str, ...], ...]
+
+
+def words(text: str) -> list[str]:
+    """The words of text as the index sees them: lower case, without accents."""
+    plain = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return _WORD.findall(plain)
+
+
+def index_query(text: str) -> IndexQuery:
+    """Quoted phrases and bare words, as words the index can answer; no input is an
+    FTS5 syntax error."""
+    groups = [words(phrase or word) for phrase, word in _PARTS.findall(text)]
+    unique = dict.fromkeys(w for group in groups for w in group)
+    match = " ".join(f'"{w}"' for w in unique)
+    return IndexQuery(match, tuple(tuple(g) for g in groups if len(g) > 1))
+
+
+def has_phrases(phrases: tuple[tuple[str, ...], ...]) -> Callable[..., int]:
+    """An SQL function of a row's columns: 1 when every phrase is in one of them."""
+
+    def check(*columns: str | None) -> int:
+        texts = [words(c) for c in columns if c]
+        return int(all(any(_holds(text, phrase) for text in texts) for phrase in phrases))
+
+    return check
+
+
+def _holds(text: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    first = phrase[0]
+    return any(text[i:i + size] == list(phrase) for i, word in enumerate(text)
+               if word == first)
+
+
+def merge_marks(snippet: str, open_mark: str, close_mark: str) -> str:
+    """Words of one phrase marked one by one become one mark, as a phrase match was."""
+    return re.sub(re.escape(close_mark) + r"(\s+)" + re.escape(open_mark), r"\1", snippet)
