@@ -41,7 +41,7 @@ from scraper.clean.score import link_density, locate
 from scraper.clean.site import SiteProfile, apply_page
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "9"
+CLEANER_VERSION = "10"
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
@@ -306,9 +306,9 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
     tags = soup.find_all(True)
     gone: set[int] = set()  # ids of removed tags: Tag.decomposed costs a subtree search
     for tag in tags:
-        if id(tag) in chosen:
+        if id(tag) in chosen or id(tag) in gone or tag.has_attr(rules.STORY_ATTR):
             continue
-        if id(tag) not in gone and (tag.name in REMOVED or is_noise_tag(tag)):
+        if tag.name in REMOVED or is_noise_tag(tag):
             if not holds_story(tag, total, chosen):  # never the story itself
                 drop(tag, gone)
     for tag in tags:

@@ -51,6 +51,12 @@ WIDEN_TAGS = frozenset({"ul", "ol", "li", "p", "td", "blockquote", "pre", "h2", 
 WIDEN_MAX_LEVELS = 4
 WIDEN_MIN_GAIN = 2.0
 WIDEN_MAX_LINKS = 0.3
+# A winner holding less than this share of the page's running text widens (score.spread).
+SPREAD_MIN_SHARE = 0.6
+SPREAD_MAX_LEVELS = 6
+STORY_ATTR = "data-stet-story"  # set by score.spread on the blocks of a split story
+TEASER_CARD_LEVELS = 3  # a paragraph's card: this many ancestors up, with a linked heading
+TEASER_CARD_MAX_CHARS = 1500
 
 POSITIVE_RE = re.compile(
     r"article|body|content|entry|hentry|main|post|text|blog|story|prose|paywall|"
@@ -127,6 +133,15 @@ BODY_HINT_RE = re.compile(
     r"article-?body|articlebody|story-?body|post-?content|entry-?content|post-?body|"
     r"article-?content|story-?content|article-?text|body-?text|main-?content|"
     r"news-?text|content-?body|td-post-content|rich-?text|article__body|c-entry",
+    re.I,
+)
+
+# The same, less the names page builders give every text block ("rich-text"): a block so
+# named holds the story, score.spread does not look past it.
+STORY_MARK_RE = re.compile(
+    r"article-?body|articlebody|story-?body|post-?content|entry-?content|post-?body|"
+    r"article-?content|story-?content|body-?text|main-?content|news-?text|content-?body|"
+    r"td-post-content|article__body|c-entry",
     re.I,
 )
 

@@ -16,6 +16,8 @@ import lxml.html
 from scraper.clean import rules as rules
 from scraper.clean.meta import WORD_RE, Meta, ld_str, squash
 
+DIGIT_RE = re.compile(r"\d")
+
 
 def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:
     """Best-scoring container(s), checked against structured data."""
@@ -30,8 +32,91 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
         if matched is not None:
             return [matched]
-    top = widen(top, scores)
+    top = spread(widen(top, scores), root, scores)
     return with_twins(root, with_siblings(top, scores), scores)
+
+
+def spread(top: lxml.html.HtmlElement, root: lxml.html.HtmlElement,
+           scores: dict[lxml.html.HtmlElement, float]) -> lxml.html.HtmlElement:
+    """A story split into sibling blocks (list cards, page-builder sections, one <div>
+    per heading): a winner holding a small share of the page's prose widens to the
+    nearest ancestor that holds most of it, when that is not a link list (issue 9)."""
+    body = root.find("body")
+    total = story_chars(body if body is not None else root)
+    own = story_chars(top)
+    if own >= rules.SPREAD_MIN_SHARE * total:
+        return top
+    child = top
+    for parent in ancestors(top, rules.SPREAD_MAX_LEVELS):
+        if marks_story(child) and not has_twin(child):
+            return top  # the page marks its story (not one of a list of items): stop there
+        child = parent
+        chars = story_chars(parent)
+        if chars >= rules.SPREAD_MIN_SHARE * total and chars >= rules.WIDEN_MIN_GAIN * own:
+            if link_density(parent) >= rules.WIDEN_MAX_LINKS:
+                return top
+            scores.setdefault(parent, scores.get(top, 0.0))
+            mark_story_blocks(top, parent)
+            return parent
+    return top
+
+
+def marks_story(el: lxml.html.HtmlElement) -> bool:
+    """<article>, <main>, itemprop=articleBody or a story class ("entry-content")."""
+    return el.tag in ("article", "main") or el.get("itemprop") == "articleBody" or bool(
+        rules.STORY_MARK_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+
+
+def has_twin(el: lxml.html.HtmlElement) -> bool:
+    kind = signature(el)
+    return any(sib is not el and signature(sib) == kind for sib in el.itersiblings()) or any(
+        signature(sib) == kind for sib in el.itersiblings(preceding=True))
+
+
+def mark_story_blocks(top: lxml.html.HtmlElement, stop: lxml.html.HtmlElement) -> None:
+    """Mark the winner's blocks up to ``stop``, their siblings of the same kind and the
+    winner's twins: the pieces of a split story, which class names must not drop."""
+    kinds = set()
+    el = top
+    while el is not None and el is not stop:
+        kinds.add(signature(el))
+        el = el.getparent()
+    for block in stop.iterdescendants():
+        if isinstance(block.tag, str) and signature(block) in kinds:
+            block.set(rules.STORY_ATTR, "1")
+
+
+def signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
+    """Tag and class names without the ones holding digits (ids, hashes: "temp-6930f1e1")."""
+    names = " ".join(n for n in (el.get("class") or "").split() if not DIGIT_RE.search(n))
+    return str(el.tag), names
+
+
+def story_chars(el: lxml.html.HtmlElement) -> int:
+    """Text in running-text blocks (paragraphs and list items of 80+ characters), not in
+    teaser cards (a short block under a linked heading: "related posts" excerpts)."""
+    total = 0
+    for block in el.iter("p", "li", "dd", "blockquote"):
+        if block.tag != "p" and block.find(".//p") is not None:
+            continue
+        n = len(block.text_content())
+        if n >= 80 and link_density(block) < rules.WIDEN_MAX_LINKS and not is_teaser(block):
+            total += n
+    return total
+
+
+def is_teaser(block: lxml.html.HtmlElement) -> bool:
+    for card in ancestors(block, rules.TEASER_CARD_LEVELS):
+        if card.xpath(TEASER_XPATH):
+            return len(card.text_content()) <= rules.TEASER_CARD_MAX_CHARS
+        if card.xpath(HEADING_XPATH):
+            return False
+    return False
+
+
+HEADING_XPATH = "h2 | h3 | h4 | h5 | h6 | */h2 | */h3 | */h4 | */h5 | */h6"
+TEASER_XPATH = ("h2[a] | h3[a] | h4[a] | h5[a] | */h2[a] | */h3[a] | */h4[a] | */h5[a]"
+                " | a[h2 or h3 or h4 or h5] | */a[h2 or h3 or h4 or h5]")
 
 
 def widen(top: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
