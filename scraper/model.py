@@ -140,6 +140,7 @@ class CleanPage:
     canonical_url: str = ""
     language: str = ""
     blocked: str = ""
+    template: str = ""  # the article container's signature (clean/template.py), when scored
 
 
 @dataclass(frozen=True)

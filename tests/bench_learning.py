@@ -13,7 +13,8 @@ its ground-truth paragraphs was found and replaced, and where the single-page cl
 keeps at least 90% of its words and less than 10% of them once they are swapped out,
 so what remains besides the story is the page's furniture. The M articles are then stored one after another into a fresh SQLite
 archive as a crawl would store them (``clean_page``, ``Archive.save_page``,
-``SiteLearning.observe_page``, the pipeline's steps, in process).
+``SiteLearning.observe_page``, the pipeline's steps, in process: each page cleaned with
+what was learned so far, furniture and template containers alike).
 
 Printed per set: word precision and recall of the stored bodies against the stories
 (bag of words), without learning (the single-page cleaner) and with it (the bodies in
@@ -95,12 +96,12 @@ def run_template(dataset: str, key: str, texts: list[list[str]], folder: Path,
     for number, story in enumerate(texts):
         html = restory(page, story)
         url = f"https://site-{key}.example/2025/story-number-{number}/"
-        base = clean_page(html, url)
-        tally.before.add(base.body, story)
+        tally.before.add(clean_page(html, url).body, story)
+        cleaned = clean_page(html, url, profile=learning.profile(key))  # as a crawl cleans
         item = PageItem(url=url, source=key, status=200, body=html,
                         fetched_at=f"2026-12-06T10:{number:02d}:00Z")
-        archive.save_page(item, learning.settle(key, base))
-        learning.observe_page(key, url, item.fetched_at)
+        archive.save_page(item, learning.settle(key, cleaned))
+        learning.observe_page(key, url, item.fetched_at, cleaned.template)
     for number, story in enumerate(texts):
         article = archive.find_article(f"https://site-{key}.example/2025/story-number-{number}/")
         body = archive.versions(article.id)[-1].body if article is not None else ""

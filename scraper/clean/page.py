@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
 from scraper.clean import rules as rules
+from scraper.clean import template as template
 from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
 from scraper.clean.encoding import decode_html
 from scraper.clean.meta import (
@@ -39,9 +40,11 @@ from scraper.clean.meta import (
 )
 from scraper.clean.score import link_density, locate
 from scraper.clean.site import SiteProfile, apply_page
+from scraper.clean.story import is_story_block
 from scraper.model import CleanPage, Selectors
 
 CLEANER_VERSION = "10"
+TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
@@ -74,13 +77,15 @@ def clean_page(
     ``profile``: what Stet learned about the page's source (clean/site.py, issue 9).
     """
     try:
-        return apply_page(_clean(html, url, encoding, selectors or Selectors()), profile)
+        return apply_page(_clean(html, url, encoding, selectors or Selectors(), profile),
+                          profile)
     except Exception as exc:  # a bad page must never crash a crawl (STYLE: Errors)
         logger.warning("clean_page failed on %s: %r", url or "<page>", exc)
         return CleanPage(blocked="empty")
 
 
-def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors) -> CleanPage:
+def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors,
+           profile: SiteProfile | None = None) -> CleanPage:
     text = to_text(html, encoding)
     root = parse(text)
     if root is None:
@@ -92,7 +97,7 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors) ->
     drop_furniture(root)
     remove_selected(root, sel.remove)
     drop_unlikely(root)
-    container = pick_container(root, meta, sel)
+    container, sig = pick_container(root, meta, sel, profile)
     found = extract_body(container, headline, byline) if container is not None else Body()
     body = found.text
     return CleanPage(
@@ -105,6 +110,7 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors) ->
         canonical_url=find_canonical(root, meta, url),
         language=find_language(root, meta),
         blocked=find_blocked(text, meta, body),
+        template=sig if len(body.split()) >= TEMPLATE_MIN_WORDS else "",
     )
 
 
@@ -210,14 +216,20 @@ def select(root: lxml.html.HtmlElement, css: str) -> list[lxml.html.HtmlElement]
 
 
 def pick_container(
-    root: lxml.html.HtmlElement, meta: Meta, sel: Selectors
-) -> list[lxml.html.HtmlElement] | None:
-    """The element(s) holding the story: the source's selector, else scoring."""
+    root: lxml.html.HtmlElement, meta: Meta, sel: Selectors, profile: SiteProfile | None = None
+) -> tuple[list[lxml.html.HtmlElement] | None, str]:
+    """The element(s) holding the story, and their template signature (clean/template.py):
+    the source's selector, else the container learned for the page's template, else
+    scoring."""
     if sel.body:
         found = select(root, sel.body)
         if found:
-            return found
-    return locate(root, meta)
+            return found, ""
+    learned, sig = template.find(root, profile.containers if profile is not None else ())
+    if learned:
+        return learned, sig
+    chosen = locate(root, meta)
+    return chosen, template.signature(chosen) if chosen else ""
 
 
 # --- body ----------------------------------------------------------------------------
@@ -308,7 +320,9 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
     for tag in tags:
         if id(tag) in chosen or id(tag) in gone or tag.has_attr(rules.STORY_ATTR):
             continue
-        if tag.name in REMOVED or is_noise_tag(tag):
+        if tag.name not in REMOVED and is_noise_tag(tag) and is_story_block(tag):
+            chosen[id(tag)] = len(tag.get_text())  # a story block: its wrappers stay too
+        elif tag.name in REMOVED or is_noise_tag(tag):
             if not holds_story(tag, total, chosen):  # never the story itself
                 drop(tag, gone)
     for tag in tags:

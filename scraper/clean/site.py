@@ -9,6 +9,8 @@ archive keeps the sightings and the learned blocks (``store/profiles.py``). Two 
 - **volatile**: the *shape* (the text with figures and date words masked) of a
   furniture paragraph that holds a date or a figure: today's date, a clock, a
   counter shown on every page reads differently tomorrow and is still furniture.
+- **container**: the signature of the element that held the story on many articles
+  of a source (one per template, ``clean/template.py``); the cleaner tries it first.
 
 A ``SiteProfile`` is a frozen, picklable record: pass it to ``clean_page(profile=...)``
 (in a worker process too). With no profile (a new site) the cleaner is unchanged.
@@ -55,6 +57,7 @@ class SiteProfile:
     source: str = ""
     furniture: frozenset[str] = frozenset()
     volatile: frozenset[str] = frozenset()
+    containers: tuple[str, ...] = ()  # templates' article containers (clean/template.py)
 
     def is_empty(self) -> bool:
         return not (self.furniture or self.volatile)
@@ -150,4 +153,8 @@ def with_learned(profile: SiteProfile, kind: str, fingerprints: Iterable[str]) -
         return replace(profile, furniture=profile.furniture | frozenset(fingerprints))
     if kind == "volatile":
         return replace(profile, volatile=profile.volatile | frozenset(fingerprints))
+    if kind == "container":  # signatures, most used first
+        known = set(profile.containers)
+        return replace(profile, containers=profile.containers + tuple(
+            sig for sig in fingerprints if sig not in known))
     return profile

@@ -66,7 +66,8 @@ class ArchivePipeline:
                 baseline = await self._baseline(item, page)
                 outcome = self.archive.save_page(item, page, policy, baseline)
                 if outcome in ("new", "changed") and self.learning is not None:
-                    self.learning.observe_page(item.source, item.url, item.fetched_at)
+                    self.learning.observe_page(item.source, item.url, item.fetched_at,
+                                               page.template)
             elif isinstance(item, FetchItem):
                 outcome = self.archive.save_fetch(item, policy)
             else:

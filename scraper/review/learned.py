@@ -17,9 +17,10 @@ def list_sources(archive: Archive, fmt: str) -> str:
         return json.dumps([asdict(s) for s in summaries], indent=2)
     if not summaries:
         return "no articles in the archive yet"
-    lines = [f"{'source':<30} {'articles':>8} {'furniture':>9} {'volatile':>8}  last learned"]
-    lines += [f"{s.source:<30} {s.articles:>8} {s.furniture:>9} {s.volatile:>8}  "
-              f"{s.last_learned or '-'}" for s in summaries]
+    lines = [f"{'source':<30} {'articles':>8} {'furniture':>9} {'volatile':>8} "
+             f"{'templates':>9}  last learned"]
+    lines += [f"{s.source:<30} {s.articles:>8} {s.furniture:>9} {s.volatile:>8} "
+              f"{s.containers:>9}  {s.last_learned or '-'}" for s in summaries]
     return "\n".join(lines)
 
 
@@ -32,7 +33,8 @@ def show_source(archive: Archive, name: str, fmt: str) -> str | None:
     if fmt == "json":
         return json.dumps({**asdict(summary), "blocks": [asdict(b) for b in blocks]}, indent=2)
     lines = [f"source {name}: {summary.articles} articles; {summary.furniture} furniture "
-             f"blocks and {summary.volatile} volatile shapes learned"]
+             f"blocks, {summary.volatile} volatile shapes and {summary.containers} template "
+             "containers learned"]
     if not blocks:
         lines.append("nothing learned yet: bodies are the single-page cleaner's")
     lines += [line for block in blocks for line in describe(block)]

@@ -26,7 +26,7 @@ from scraper.store.file import write_transaction
 from scraper.timeutil import iso, normalize_iso, utcnow
 
 logger = logging.getLogger(__name__)
-KINDS = ("furniture", "volatile")  # what site_blocks holds
+KINDS = ("furniture", "volatile", "container")  # what site_blocks holds
 EVIDENCE_SHOWN = 20  # articles and versions named in a learned block's row
 CHUNK = 400  # fingerprints per IN (...) query
 
@@ -54,6 +54,7 @@ class SourceSummary:
     furniture: int
     volatile: int
     last_learned: str
+    containers: int = 0
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,12 @@ class SiteLearning:
         """A page cleaned before the latest learning (in a worker, say), brought up to date."""
         return site.apply_page(page, self.profile(source))
 
-    def observe_page(self, source: str, url: str, fetched_at: str) -> list[str]:
-        """After a page was saved as a new version: learn from it and the one it replaced."""
+    def observe_page(self, source: str, url: str, fetched_at: str,
+                     template: str = "") -> list[str]:
+        """After a page was saved as a new version: learn from it and the one it replaced.
+
+        `template`: the signature of the container the cleaner chose (CleanPage.template).
+        """
         article = self.archive.find_article(url)
         versions = self.archive.versions(article.id) if article is not None else []
         if article is None or not versions or versions[-1].fetched_at != normalize_iso(
@@ -90,12 +95,16 @@ class SiteLearning:
             return []  # a flip-flop or a confirmation: no new text
         latest = versions[-1]
         before = [v for v in versions if v.version == latest.diff_from]
-        return self.observe(source, article.id, [*before, latest])
+        return self.observe(source, article.id, [*before, latest], template=template)
 
     def observe(self, source: str, article_id: int, versions: list[Version],
-                learned_from: str = "crawl") -> list[str]:
-        """Record what these versions of one article show; returns fingerprints newly learned."""
+                learned_from: str = "crawl", template: str = "") -> list[str]:
+        """Record what these versions of one article show; returns fingerprints newly learned
+        that apply to stored text (furniture and volatile lines)."""
         sightings = list(sightings_of(versions))
+        if template and versions:
+            sightings.append(Sighting("container", site.fingerprint(f"container:{template}"),
+                                      template, versions[-1].version))
         if not source or not sightings:
             return []
         with write_transaction(self.archive.db, self.archive.path) as db:
@@ -104,12 +113,25 @@ class SiteLearning:
                 [{"source": source, "kind": s.kind, "fingerprint": s.fingerprint,
                   "article_id": article_id, "version": s.version, "seen_at": now}
                  for s in sightings], ignore=True)
+            containers = self._learn_containers(source, sightings, now, learned_from)
             learned = self._learn(source, sightings, versions[-1].body, now, learned_from)
-        if learned:
+        if learned or containers:
             self._profiles.pop(source, None)
             if self.refilter:
                 self.filter_history(source, self.articles_with(source, learned))
         return learned
+
+    def _learn_containers(self, source: str, sightings: list[Sighting], now: str,
+                          learned_from: str) -> list[str]:
+        """A container chosen on enough distinct articles is that template's: learned."""
+        known = set(self.profile(source).containers)
+        fresh = {s.fingerprint: s for s in sightings
+                 if s.kind == "container" and s.example not in known}
+        found = [fresh[fp] for fp, articles in count_sightings(
+            self.archive, source, "container", fresh) if articles >= site.FURNITURE_MIN_ARTICLES]
+        for sighting in found:
+            save_block(self.archive, sighting, source, now, learned_from)
+        return [s.example for s in found]
 
     def _learn(self, source: str, sightings: list[Sighting], body: str, now: str,
                learned_from: str) -> list[str]:
@@ -214,11 +236,13 @@ def save_block(archive: Archive, sighting: Sighting, source: str, now: str,
 
 
 def load_profile(archive: Archive, source: str) -> SiteProfile:
-    rows = archive.db.execute("select kind, fingerprint from site_blocks where source = ?",
+    rows = archive.db.execute("select kind, fingerprint, example from site_blocks where "
+                              "source = ? order by pages desc, first_learned",
                               [source]).fetchall()
     profile = SiteProfile(source=source)
     for kind in KINDS:
-        profile = site.with_learned(profile, kind, [fp for k, fp in rows if k == kind])
+        profile = site.with_learned(profile, kind, [example if kind == "container" else fp
+                                                    for k, fp, example in rows if k == kind])
     return profile
 
 
@@ -240,7 +264,8 @@ def source_summaries(archive: Archive) -> list[SourceSummary]:
         "select a.source, count(*), "
         "(select count(*) from site_blocks b where b.source = a.source and kind = 'furniture'), "
         "(select count(*) from site_blocks b where b.source = a.source and kind = 'volatile'), "
-        "(select max(last_learned) from site_blocks b where b.source = a.source) "
+        "(select max(last_learned) from site_blocks b where b.source = a.source), "
+        "(select count(*) from site_blocks b where b.source = a.source and kind = 'container') "
         "from articles a group by a.source order by a.source").fetchall()
-    return [SourceSummary(row[0] or "", int(row[1]), int(row[2]), int(row[3]), row[4] or "")
-            for row in rows]
+    return [SourceSummary(row[0] or "", int(row[1]), int(row[2]), int(row[3]), row[4] or "",
+                          int(row[5])) for row in rows]

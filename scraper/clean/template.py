@@ -1,0 +1,91 @@
+"""A template's article container: its signature, and finding it again on another page.
+
+The pages of one site template put the story in the same element: the same tag and
+class names, under the same kind of parents. Once scoring has chosen that element on
+enough articles of a source (``store/profiles.py``), the cleaner looks for it first on
+the source's other pages and skips scoring when it holds most of the page's prose: the
+same block every time, and less work.
+
+A signature is ``parent-tag > tag.class.class`` for each chosen element, joined with
+`` + `` when the story was split into several. Class names holding digits (post ids,
+hashes) are left out; so are ``id`` values holding digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from scraper.clean.score import story_chars
+
+DIGIT_RE = re.compile(r"\d")
+TAG_RE = re.compile(r"([\w-]+)[#.]")  # a part's own tag: "article > div.entry" -> "div"
+SPLIT = " + "
+MIN_SHARE = 0.7  # the learned container must hold this share of the page's story text
+MIN_CHARS = 400  # ... and at least this much of it
+
+
+def signature(elements: list[lxml.html.HtmlElement]) -> str:
+    """The chosen container(s) as a signature, or "" when one has nothing stable to name."""
+    parts = [_part(el) for el in elements]
+    return SPLIT.join(parts) if all(parts) else ""
+
+
+def _part(el: lxml.html.HtmlElement) -> str:
+    if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+        return ""
+    ident = el.get("id") or ""
+    classes = sorted({n for n in (el.get("class") or "").split()
+                      if not DIGIT_RE.search(n) and re.fullmatch(r"[\w-]+", n)})
+    if not classes and (not ident or DIGIT_RE.search(ident)):
+        return ""  # a bare <div> names nothing: every page has dozens
+    parent = el.getparent()
+    prefix = f"{parent.tag} > " if parent is not None and isinstance(parent.tag, str) else ""
+    ident = f"#{ident}" if ident and not DIGIT_RE.search(ident) and re.fullmatch(
+        r"[\w-]+", ident) else ""
+    return f"{prefix}{el.tag}{ident}{''.join('.' + c for c in classes)}"
+
+
+def find(root: lxml.html.HtmlElement, learned: tuple[str, ...]) -> tuple[
+        list[lxml.html.HtmlElement], str]:
+    """The learned container holding most of this page's story text, and its signature.
+
+    ([], "") when none is on the page or none holds MIN_SHARE of its story text: then
+    the page is scored as any other (another template, a page of another kind).
+    """
+    if not learned:
+        return [], ""
+    body = root.find("body")
+    total = story_chars(body if body is not None else root)
+    best: tuple[int, list[lxml.html.HtmlElement], str] = (0, [], "")
+    for sig in learned:
+        found = _find_all(root, sig)
+        chars = sum(story_chars(el) for el in found)
+        if found and chars > best[0]:
+            best = (chars, found, sig)
+    chars, found, sig = best
+    if chars < MIN_CHARS or chars < MIN_SHARE * total:
+        return [], ""
+    return found, sig
+
+
+def _find_all(root: lxml.html.HtmlElement, sig: str) -> list[lxml.html.HtmlElement]:
+    found: list[lxml.html.HtmlElement] = []
+    for part in sig.split(SPLIT):
+        el = _find_one(root, part, found)
+        if el is None:
+            return []
+        found.append(el)
+    return found
+
+
+def _find_one(root: lxml.html.HtmlElement, part: str,
+              taken: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+    match = TAG_RE.match(part.rsplit(" > ", 1)[-1])
+    if match is None:
+        return None
+    for el in root.iter(match[1]):
+        if el not in taken and _part(el) == part:
+            return el
+    return None
