@@ -55,6 +55,11 @@ WIDEN_MAX_LINKS = 0.3
 SPREAD_MIN_SHARE = 0.6
 SPREAD_MAX_LEVELS = 6
 STORY_ATTR = "data-stet-story"  # set by score.spread on the blocks of a split story
+# A noise-named block that is one of a run of same-kind siblings made of running text
+# (clean/story.py) is story: its text holds this share in paragraphs of 80+ characters.
+STORY_BLOCK_MIN_PROSE = 0.6
+STORY_BLOCK_MIN_CHARS = 200
+STORY_BLOCK_MAX_LINKS = 0.2
 TEASER_CARD_LEVELS = 3  # a paragraph's card: this many ancestors up, with a linked heading
 TEASER_CARD_MAX_CHARS = 1500
 
