@@ -116,8 +116,12 @@ class ArchivePipeline:
         assert self.archive is not None
         if not page.body or page.blocked:
             return None
-        kept = self.archive.stale_raw([item.url, item.requested_url],
-                                      text_hash(page.headline, page.byline, page.body))
+        try:
+            kept = self.archive.stale_raw([item.url, item.requested_url],
+                                          text_hash(page.headline, page.byline, page.body))
+        except ArchiveError as error:  # a kept page that cannot be read: compare texts only
+            logger.warning("%s: %s", item.url, error)
+            return None
         if kept is None:
             return None
         return self._settle(item.source, await self._clean(item, *kept))

@@ -20,6 +20,7 @@ Rows written before (``compression = 'zlib'``) are read as they were.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zlib
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from sqlite_utils import Database
 
 from scraper.errors import ArchiveError
 from scraper.timeutil import iso, utcnow
+
+logger = logging.getLogger(__name__)
 
 LEVEL = 3  # zstandard's default: ~0.5 ms per 150 KB page; higher levels cost 6x for ~1% less
 DICTIONARY_PAGES = 250  # pages compressed with one dictionary before a fresher one is made
@@ -91,7 +94,7 @@ class RawPages:
             return digest
         row = {"hash": digest, "compression": "zstd", "size": len(body), "encoding": encoding}
         if previous and self._chain(previous) < MAX_CHAIN:
-            base = self.load(previous)
+            base = self._readable(previous)
             if base is not None:
                 row.update(base=previous, content=_compress(body, _prefix(base.content)))
         if "content" not in row:
@@ -99,6 +102,15 @@ class RawPages:
             row.update(dict_id=dict_id, content=_compress(body, self._prefix(dict_id)))
         self.db.table("raw_pages").insert(row)
         return digest
+
+    def _readable(self, digest: str) -> RawPage | None:
+        """A kept page to make a delta against, or None when it cannot be read: the new
+        page is then kept on its own, not lost with it."""
+        try:
+            return self.load(digest)
+        except ArchiveError as error:
+            logger.warning("raw page %s is not kept as a delta: %s", digest[:12], error)
+            return None
 
     def load(self, digest: str) -> RawPage | None:
         """A kept page's bytes and the charset its HTTP header gave."""

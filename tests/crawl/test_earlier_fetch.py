@@ -1,0 +1,82 @@
+"""The earlier fetch of a page settles what a changed text means (real crawls, real SQLite).
+
+When a fetched text differs from the article's current version, the pipeline cleans
+the current version's kept HTML again with what is in force now (the cleaner, the
+source's selectors, what was learned): a change made on Stet's side is not an edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from scraper.crawl.sources import source_for_url
+from support.site import Site
+
+STORY = [
+    "The regional council approved the new budget on Tuesday after a debate that lasted "
+    "most of the afternoon and ended with a narrow vote of eleven to nine.",
+    "Opposition members said the plan cuts bus services in the valley, while the majority "
+    "argued that the savings were needed to keep taxes flat next year.",
+    "The budget now goes to the state for review, which usually takes about six weeks, "
+    "before the first payments can be made to the towns in the spring.",
+]
+BOX = "Our weekly digest of council news arrives in your inbox every Friday morning."
+
+
+def article(story: list[str], box: str = BOX) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in story)
+    return ("<html><head><title>Council approves budget</title></head><body><article>"
+            f"<h1>Council approves budget</h1>{paragraphs}<div class='box-x'><p>{box}</p></div>"
+            "</article></body></html>")
+
+
+def publish(site: Site, story: list[str]) -> str:
+    url = site.set("/2026/12/06/council-approves-budget", article(story))
+    site.set("/feed.xml", f"<rss><channel><item><link>{url}</link></item></channel></rss>",
+             headers={"Content-Type": "application/rss+xml"})
+    return url
+
+
+def versions(db: Path) -> list[tuple[int, str]]:
+    with closing(sqlite3.connect(db)) as conn:
+        return [(int(n), str(body)) for n, body in conn.execute(
+            "select version, body from versions order by version").fetchall()]
+
+
+Crawl = Callable[..., Any]
+
+
+def test_a_selector_added_to_the_sources_file_makes_no_version(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    publish(site, STORY)
+    plain = source_for_url(site.url("/feed.xml"))
+    assert crawl([plain], tmp_db).returncode == 0
+    assert BOX in versions(tmp_db)[0][1]  # the generic cleaner keeps the box
+
+    tuned = dataclasses.replace(plain, selectors={"remove": [".box-x"]})
+    assert crawl([tuned], tmp_db, everything=True).returncode == 0
+    assert len(versions(tmp_db)) == 1  # the page did not change: no version
+
+    publish(site, [*STORY[:2], STORY[2].replace("six", "eight")])
+    assert crawl([tuned], tmp_db, everything=True).returncode == 0
+    found = versions(tmp_db)
+    assert [n for n, _ in found] == [1, 2] and "eight weeks" in found[1][1]
+    assert BOX not in found[1][1]
+
+
+def test_an_unreadable_kept_page_still_lets_an_edit_through(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    publish(site, STORY)
+    source = source_for_url(site.url("/feed.xml"))
+    assert crawl([source], tmp_db).returncode == 0
+    with closing(sqlite3.connect(tmp_db)) as conn, conn:
+        conn.execute("delete from raw_dicts")  # the kept HTML can no longer be read
+    publish(site, [*STORY, "Correction: an earlier version gave the wrong vote count."])
+    result = crawl([source], tmp_db, everything=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [n for n, _ in versions(tmp_db)] == [1, 2], result.stderr[-3000:]
