@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from scraper.model import Article, CleanPage, FetchItem, PageItem, Version
 from scraper.store.checks import insert_check, outcome_counts
 from scraper.store.file import BUSY_TIMEOUT_MS, open_database, write_transaction
+from scraper.store.noise import teaser_key
 from scraper.store.normalize import text_hash
 from scraper.store.queries import ArchiveQueries
 from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy
@@ -42,6 +43,9 @@ class Archive(ArchiveQueries):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         super().__init__(open_database(self.path))
+        # source -> {article id: teaser_key of its current headline}, loaded when first
+        # needed and kept current as versions are written (noise.is_teaser).
+        self._headlines: dict[str, dict[int, str]] = {}
 
     def _write(self) -> contextlib.AbstractContextManager[Database]:
         """One IMMEDIATE transaction; a full disk or read-only file raises ArchiveError."""
@@ -248,7 +252,8 @@ class Archive(ArchiveQueries):
             return "unchanged", current.version
         if not page.body or page.blocked:
             return "error", None
-        if current is not None and same_page(current, baseline, page):
+        if current is not None and same_page(current, baseline, page,
+                                             self._teasers(article.source, article.id)):
             return "unchanged", current.version  # the cleaner or the page's noise changed
         seen = next((v for v in reversed(versions) if hash_of(v) == new_hash), None)
         if seen is not None and seen.quarantined:
@@ -266,6 +271,15 @@ class Archive(ArchiveQueries):
         if health:
             self._event(db, article.id, fetched_at, "quarantined", number, {"health": health})
         return "changed", number
+
+    def _teasers(self, source: str, article_id: int) -> frozenset[str]:
+        """The headlines of the source's other articles, as noise.teaser_key gives them."""
+        if source not in self._headlines:
+            self._headlines[source] = {
+                found: key for found, headline in self.current_headlines(source)
+                if (key := teaser_key(headline))}
+        return frozenset(key for found, key in self._headlines[source].items()
+                         if found != article_id)
 
     def _accepted(self, db: Database, article_id: int, number: int) -> bool:
         row = db.execute("select quarantined from versions where article_id = ? and version = ?",
@@ -291,6 +305,8 @@ class Archive(ArchiveQueries):
             **summary,
         }).last_pk  # type: ignore[assignment]
         self._set_labels(db, version_id, summary.get("labels"))
+        if item.source in self._headlines and not health:
+            self._headlines[item.source][article_id] = teaser_key(page.headline)
 
     def _insert_fetch(self, db: Database, url: str, source: str, fetched_at: str,
                       status: int | None, outcome: str, *, article_id: int | None = None,

@@ -9,7 +9,9 @@ cannot tell them apart, but two fetches of the same page can:
 - a stamp such as "Updated: December 21, 2025" opening a line, even one glued to the
   paragraph that follows it;
 - short lines (a teaser or link list) that only changed places: the same lines, in
-  another order.
+  another order;
+- a line that is the headline of another article of the same source: a "related"
+  list inside the story that gained or lost an item.
 
 Anything else is an edit: a word, a number in running text, a sentence or a paragraph
 added or removed, a headline or a byline changed. A value inside a long paragraph is
@@ -22,12 +24,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from scraper.store.normalize import comparable_text, paragraphs, regroup
 
 SHORT_LINE_WORDS = 12  # a line this short may be a dateline, a clock or a counter
 MOVED_LINE_WORDS = 15  # lines this short that only changed places are a rotating list
+TEASER_MIN_WORDS = 4  # a headline this long is matched as a teaser line
+TEASER_EXTRA_WORDS = 8  # words a teaser line may have besides the headline
 
 _MONTHS = (
     # English, German, French, Spanish, Portuguese, Italian, Dutch (full and short forms)
@@ -82,17 +86,42 @@ _STAMP = re.compile(  # at the start of a line or after a separator: not a story
 _MASK = "\x00"
 
 
-def only_noise(old: tuple[str, str, str], new: tuple[str, str, str]) -> bool:
-    """True when (headline, byline, body) `new` differs from `old` by volatile noise only."""
+def only_noise(old: tuple[str, str, str], new: tuple[str, str, str],
+               teasers: Collection[str] = ()) -> bool:
+    """True when (headline, byline, body) `new` differs from `old` by volatile noise only.
+
+    `teasers`: the headlines of the source's other articles (`teaser_key` of each): a
+    short line that is one of them is a link to another story (a "related" list that
+    gained or lost an item), not the story's text.
+    """
     if comparable_text(old[0]) != comparable_text(new[0]):
         return False
     if comparable_text(old[1]) != comparable_text(new[1]):
         return False
-    olds = [mask(p) for p in paragraphs(old[2])]
-    news = [mask(p) for p in paragraphs(regroup(old[2], new[2]))]
+    olds = [mask(p) for p in paragraphs(old[2]) if not is_teaser(p, teasers)]
+    news = [mask(p) for p in paragraphs(regroup(old[2], new[2])) if not is_teaser(p, teasers)]
     if olds == news:
         return True
     return Counter(olds) == Counter(news) and _moved_lines_short(olds, news)
+
+
+def teaser_key(headline: str) -> str:
+    """The form a headline is matched in, "" for one too short to tell from a phrase."""
+    key = comparable_text(headline).casefold()
+    return key if len(key.split()) >= TEASER_MIN_WORDS else ""
+
+
+def is_teaser(paragraph: str, teasers: Collection[str]) -> bool:
+    """A short line that is another article's headline, maybe with a few words more
+    ("... - 3 min read", a section name)."""
+    if not teasers:
+        return False
+    words = comparable_text(paragraph).casefold().split()
+    if len(words) > MOVED_LINE_WORDS + TEASER_EXTRA_WORDS:
+        return False
+    return any(" ".join(words[:n]) in teasers or " ".join(words[-n:]) in teasers
+               for n in range(max(TEASER_MIN_WORDS, len(words) - TEASER_EXTRA_WORDS),
+                              len(words) + 1))
 
 
 def mask(paragraph: str) -> str:

@@ -157,6 +157,12 @@ class ArchiveQueries:
             return None
         return self.raw_page(row[1])
 
+    def current_headlines(self, source: str) -> list[tuple[int, str]]:
+        """Each article of a source with the headline of its current version."""
+        return [(int(row[0]), str(row[1] or "")) for row in self.db.execute(
+            "select a.id, v.headline from articles a join versions v on v.article_id = a.id "
+            "and v.version = a.current_version where a.source = ?", [source]).fetchall()]
+
     def article_ids(self, source: str = "") -> list[int]:
         sql = "select id from articles where (:s = '' or source = :s) order by id"
         return [row[0] for row in self.db.execute(sql, {"s": source}).fetchall()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -33,19 +34,21 @@ def health_of(current: Version | None, page: CleanPage) -> str:
     return ""
 
 
-def same_page(current: Version, baseline: CleanPage | None, page: CleanPage) -> bool:
+def same_page(current: Version, baseline: CleanPage | None, page: CleanPage,
+              teasers: Collection[str] = ()) -> bool:
     """Whether a fetched text that differs from the current version is the same page.
 
     `baseline` is the current version's kept HTML cleaned again now, with today's cleaner
     and what has been learned about the site since: when it gives the fetched text, the
     cleaner changed and the page did not. Otherwise the texts are compared with their
-    volatile noise (datelines, clocks, counters, rotated link lines) set aside.
+    volatile noise (datelines, clocks, counters, rotated link lines, `teasers`: other
+    articles' headlines) set aside.
     """
     new = (page.headline, page.byline, page.body)
     if baseline is not None and baseline.body and not baseline.blocked:
         old = (baseline.headline, baseline.byline, baseline.body)
-        return text_hash(*old) == text_hash(*new) or only_noise(old, new)
-    return only_noise((current.headline, current.byline, current.body), new)
+        return text_hash(*old) == text_hash(*new) or only_noise(old, new, teasers)
+    return only_noise((current.headline, current.byline, current.body), new, teasers)
 
 
 def health_error(page: CleanPage) -> str:

@@ -135,3 +135,35 @@ def test_an_edit_next_to_noise_is_labelled_as_the_edit_alone(tmp_path: Path) -> 
         archive.save_page(item(html, f"2026-12-06T1{hour}:00:00Z"), text)
     fixed = archive.versions(1)[-1]
     assert fixed.version == 2 and "typo" in fixed.labels and "numbers" not in fixed.labels
+
+
+OTHER_HEADLINES = ["Ferry delays on the coast road continue", "Harbour fire under control "
+                   "after two days", "Storm warning issued for the valley tonight"]
+
+
+def test_a_related_list_that_gains_another_articles_headline_is_noise() -> None:
+    from scraper.store.noise import teaser_key
+
+    keys = {teaser_key(h) for h in OTHER_HEADLINES}
+    before = text(STORY, MORE, OTHER_HEADLINES[0], OTHER_HEADLINES[1])
+    after = text(STORY, MORE, f"{OTHER_HEADLINES[2]} - 3 min read", OTHER_HEADLINES[0])
+    assert only_noise(before, after, keys)
+    assert not only_noise(before, after)  # without the source's other articles: an edit
+    added = text(STORY, MORE, "The mayor said she would veto the plan.", OTHER_HEADLINES[0],
+                 OTHER_HEADLINES[1])
+    assert not only_noise(before, added, keys)  # a story line is an edit, teasers or not
+
+
+def test_the_archive_reads_other_articles_headlines_as_teasers(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    html = page_html("", [STORY, MORE], []).encode()
+    for n, headline in enumerate(OTHER_HEADLINES):
+        other = PageItem(url=f"https://news.example/2026/12/other-{n}", source="news.example",
+                         fetched_at="2026-12-06T09:00:00Z", status=200, body=html)
+        archive.save_page(other, CleanPage(headline=headline, body=f"{MORE} {n}"))
+    texts = [cleaned(STORY, MORE, OTHER_HEADLINES[0]),
+             cleaned(STORY, MORE, OTHER_HEADLINES[1], OTHER_HEADLINES[0]),
+             cleaned(STORY, MORE, "A line that no article of the site has as headline")]
+    outcomes = [archive.save_page(item(html, f"2026-12-06T1{hour}:00:00Z"), page)
+                for hour, page in enumerate(texts)]
+    assert outcomes == ["new", "unchanged", "changed"]
