@@ -143,11 +143,25 @@ def _candidate(url: str) -> tuple[str, list[str]] | None:
     except ValueError:
         return None
     segments = [s for s in parts.path.lower().split("/") if s]
-    if parts.scheme.lower() not in DEFAULT_PORTS or NON_ARTICLE_SEGMENTS.intersection(segments):
+    if parts.scheme.lower() not in DEFAULT_PORTS or _listing_path(segments):
         return None
     if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
         return None
     return parts.query, segments
+
+
+def _listing_path(segments: list[str]) -> bool:
+    """A path through a listing or service segment (/tag/x, /news/page/2, /about), unless
+    a story's slug lies two levels or more below it (/section/politics/2025/09/05/a-slug,
+    /terms/d/digital-marketing.asp)."""
+    at = [i for i, segment in enumerate(segments) if segment in NON_ARTICLE_SEGMENTS]
+    if not at:
+        return False
+    last = segments[-1]
+    stem = last.rpartition(".")[0] if _extension(last) in STORY_EXTENSIONS else last
+    words = len(SLUG_WORD.findall(stem.replace("_", "-")))
+    slug = words >= MIN_SLUG_WORDS or (stem != last and words >= 2)
+    return not (slug and at[-1] <= len(segments) - 3 and stem not in NON_ARTICLE_SEGMENTS)
 
 
 def _extension(segment: str) -> str:

@@ -75,6 +75,10 @@ def test_canonicalize_url_never_raises_and_is_idempotent(text: str) -> None:
     "https://ex.com/en-us/news/a-long-story-slug-here/ar-BBWXwNX",
     "https://ex.com/?p=123",
     "https://ex.com/story.php?id=98765",
+    # a story two levels or more below a listing-like segment
+    "https://ex.com/section/politics/2025/09/05/budget-vote-passes-narrowly",
+    "https://ex.com/video/2025/09/05/storm-closes-the-coast-road",
+    "https://ex.com/terms/d/digital-marketing.asp",
 ])
 def test_article_urls(url: str) -> None:
     assert looks_like_article_url(url)
@@ -93,6 +97,8 @@ def test_article_urls(url: str) -> None:
     "https://ex.com/files/annual-report-2025-final-version.pdf", "https://ex.com/index.html",
     "https://ex.com/news/index.html", "https://ex.com/article/", "ftp://ex.com/2025/09/05/x-y-z",
     "mailto:a@ex.com", "http://[::1",
+    "https://ex.com/news/tag/ukraine-war-latest-news", "https://ex.com/category/news/page/2",
+    "https://ex.com/section/world/europe", "https://ex.com/2025/09/05/about",
 ])
 def test_non_article_urls(url: str) -> None:
     assert not looks_like_article_url(url)
