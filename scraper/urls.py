@@ -42,6 +42,7 @@ SLUG_WORD = re.compile(r"[^\W_]+")
 MIN_SLUG_WORDS = 3
 NUMERIC_ID = re.compile(r"(^|[^0-9])\d{5,}([^0-9]|$)")
 ID_QUERY_KEYS = frozenset({"p", "id", "article", "articleid", "story", "storyid", "newsid", "aid"})
+ID_VALUE = re.compile(r"\d+(?::[\w-]+)?")  # 123, or Joomla's 123:the-slug
 
 
 def is_tracking_param(pair: str) -> bool:
@@ -187,7 +188,9 @@ def _story_path(segments: list[str]) -> bool:
 
 
 def _has_id_query(query: str) -> bool:
-    return any(k.lower() in ID_QUERY_KEYS and v.isdigit() for k, v in parse_qsl(query))
+    """?p=123, ?id=123, and Joomla's ?view=article&id=12:a-slug."""
+    return any(k.lower() in ID_QUERY_KEYS and ID_VALUE.fullmatch(v) is not None
+               for k, v in parse_qsl(query))
 
 
 def is_loopback(host: str) -> bool:

@@ -79,6 +79,7 @@ def test_canonicalize_url_never_raises_and_is_idempotent(text: str) -> None:
     "https://ex.com/section/politics/2025/09/05/budget-vote-passes-narrowly",
     "https://ex.com/video/2025/09/05/storm-closes-the-coast-road",
     "https://ex.com/terms/d/digital-marketing.asp",
+    "https://ex.com/index.php?option=com_content&view=article&id=12:council-votes&catid=3",
 ])
 def test_article_urls(url: str) -> None:
     assert looks_like_article_url(url)
