@@ -62,7 +62,6 @@ class ArchivePipeline:
         try:
             if isinstance(item, PageItem):
                 assert page is not None
-                page = self._settle(item.source, page)
                 baseline = await self._baseline(item, page)
                 outcome = self.archive.save_page(item, page, policy, baseline)
                 if outcome in ("new", "changed") and self.learning is not None:
@@ -102,13 +101,12 @@ class ArchivePipeline:
         assert self.pool is not None
         selectors = Selectors.from_config(item.selectors)
         profile = self.learning.profile(item.source) if self.learning is not None else None
-        return await self.pool.clean(item.body if body is None else body, item.url,
+        page = await self.pool.clean(item.body if body is None else body, item.url,
                                      encoding=item.encoding if body is None else encoding,
                                      selectors=selectors, profile=profile)
-
-    def _settle(self, source: str, page: CleanPage) -> CleanPage:
-        """Apply what was learned about the site since the page was cleaned."""
-        return page if self.learning is None else self.learning.settle(source, page)
+        if self.learning is None or self.learning.profile(item.source) is profile:
+            return page  # cleaned with what is known now (issue 10: no second pass over it)
+        return self.learning.settle(item.source, page)  # learned since: apply that too
 
     async def _baseline(self, item: PageItem, page: CleanPage) -> CleanPage | None:
         """The current version's kept page, cleaned now as `page` was, when their texts
@@ -124,7 +122,7 @@ class ArchivePipeline:
             return None
         if kept is None:
             return None
-        return self._settle(item.source, await self._clean(item, *kept))
+        return await self._clean(item, *kept)
 
     def _policy(self, source: str) -> RevisitPolicy:
         sources = getattr(self.crawler.spider, "sources", {}) or {}
