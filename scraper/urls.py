@@ -126,7 +126,7 @@ def may_be_article_url(url: str, pattern: str = "") -> bool:
     listing and service pages and media files; the source's article_pattern when given."""
     if pattern:
         return re.search(pattern, url) is not None
-    found = _candidate(url)
+    found = _candidate(url, listed=True)
     if found is None:
         return False
     query, segments = found
@@ -136,7 +136,7 @@ def may_be_article_url(url: str, pattern: str = "") -> bool:
     return True
 
 
-def _candidate(url: str) -> tuple[str, list[str]] | None:
+def _candidate(url: str, *, listed: bool = False) -> tuple[str, list[str]] | None:
     """The query and lower-cased path segments of an http(s) URL that is not a listing,
     service or media page; None otherwise."""
     try:
@@ -144,17 +144,18 @@ def _candidate(url: str) -> tuple[str, list[str]] | None:
     except ValueError:
         return None
     segments = [s for s in parts.path.lower().split("/") if s]
-    if parts.scheme.lower() not in DEFAULT_PORTS or _listing_path(segments):
+    if parts.scheme.lower() not in DEFAULT_PORTS or _listing_path(segments, 2 if listed else 3):
         return None
     if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
         return None
     return parts.query, segments
 
 
-def _listing_path(segments: list[str]) -> bool:
+def _listing_path(segments: list[str], below: int = 3) -> bool:
     """A path through a listing or service segment (/tag/x, /news/page/2, /about), unless
-    a story's slug lies two levels or more below it (/section/politics/2025/09/05/a-slug,
-    /terms/d/digital-marketing.asp)."""
+    a story's slug lies `below` - 1 levels or more below it (/section/politics/2025/09/05/
+    a-slug, /terms/d/digital-marketing.asp; one level for a URL a feed lists:
+    /newsletter/an-issue-title)."""
     at = [i for i, segment in enumerate(segments) if segment in NON_ARTICLE_SEGMENTS]
     if not at:
         return False
@@ -162,7 +163,7 @@ def _listing_path(segments: list[str]) -> bool:
     stem = last.rpartition(".")[0] if _extension(last) in STORY_EXTENSIONS else last
     words = len(SLUG_WORD.findall(stem.replace("_", "-")))
     slug = words >= MIN_SLUG_WORDS or (stem != last and words >= 2)
-    return not (slug and at[-1] <= len(segments) - 3 and stem not in NON_ARTICLE_SEGMENTS)
+    return not (slug and at[-1] <= len(segments) - below and stem not in NON_ARTICLE_SEGMENTS)
 
 
 def _extension(segment: str) -> str:

@@ -370,6 +370,9 @@ def test_canonical_urls_are_escaped_as_scrapy_requests_them() -> None:
     ("https://ex.com/", False),
     ("https://ex.com/index.html", False),
     ("https://ex.com/tag/bridges", False),
+    ("https://ex.com/newsletter/the-bridge-that-closed-for-good", True),  # one level below
+    ("https://ex.com/category/world", False),
+    ("https://ex.com/news/feed", False),
     ("https://ex.com/media/photo.jpg", False),
     ("ftp://ex.com/news/bridge-closes", False),
 ])
