@@ -5,7 +5,8 @@ differences come from the page's furniture and not from an edit, and a single pa
 cannot tell them apart, but two fetches of the same page can:
 
 - a short line whose only differences are date, clock-time, "3 hours ago" or counter
-  values ("Updated 17:35", "1,204 views", "Sunday, 6 December 2026");
+  values ("Updated 17:35", "1,204 views", "Sunday, 6 December 2026"), or such a line of
+  short fields ("By Ann Lee | Apr 11, 2015 | Products Liability");
 - a stamp such as "Updated: December 21, 2025" opening a line, even one glued to the
   paragraph that follows it;
 - short lines (a teaser or link list) that only changed places: the same lines, in
@@ -84,6 +85,8 @@ _STAMP = re.compile(  # at the start of a line or after a separator: not a story
     rf"(?:(?:{_VALUE})[\s,|·•-]*(?:at|um|à|a las|às|alle|om)?\s*)+",
     re.IGNORECASE)
 _MASK = "\x00"
+_BAR = re.compile(r"[|·•]")
+_DASH = re.compile(r"\s-\s")
 
 
 def only_noise(old: tuple[str, str, str], new: tuple[str, str, str],
@@ -127,9 +130,20 @@ def is_teaser(paragraph: str, teasers: Collection[str]) -> bool:
 def mask(paragraph: str) -> str:
     """A paragraph's comparable words with its volatile values blanked."""
     text = _STAMP.sub(_MASK, comparable_text(paragraph))
-    if len(text.split()) <= SHORT_LINE_WORDS:
+    if len(text.split()) <= SHORT_LINE_WORDS or _meta_line(text):
         text = _VOLATILE.sub(_MASK, text)
     return text
+
+
+def _meta_line(text: str) -> bool:
+    """A line of short fields ("By Ann Lee | Apr 11, 2015 | Products Liability",
+    "11/02/2019 - Posted by: Ann Lee - Category: Health"): a byline and date line."""
+    fields = _BAR.split(text)
+    if len(fields) >= 2 and all(len(f.split()) <= SHORT_LINE_WORDS for f in fields):
+        return True
+    fields = _DASH.split(text)  # dashes are prose too: a field must be a date on its own
+    return (len(fields) >= 3 and all(len(f.split()) <= SHORT_LINE_WORDS for f in fields)
+            and any(_VOLATILE.fullmatch(f.strip()) for f in fields))
 
 
 def _moved_lines_short(olds: list[str], news: list[str]) -> bool:

@@ -36,6 +36,13 @@ def text(*lines: str, headline: str = "Council approves budget", byline: str = "
     ("Publicado el 3 de marzo de 2024 a las 10:32", "Publicado el 4 de marzo de 2024 a las 11:40"),
     ("Atualizado há 2 horas", "Atualizado há 7 horas"),
     ("Aggiornato: 6 dicembre 2026", "Aggiornato: 8 dicembre 2026"),
+    ("On Behalf of O'Malley Tunstall PLLC | Apr 11, 2015 | Products Liability",
+     "On Behalf of O'Malley Tunstall PLLC | Apr 12, 2019 | Products Liability"),
+    ("11/02/2019 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad veiculo",
+     "12/09/2017 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad veiculo"),
+    ("Tags: Helena, smart thermostat Monday, August 01th, 2027 at 10:14 am | Categories: "
+     "Helena, MT", "Tags: Helena, smart thermostat Monday, August 12th, 2026 at 4:53 pm | "
+     "Categories: Helena, MT"),
 ])
 def test_datelines_clocks_and_counters_are_noise(before: str, after: str) -> None:
     assert only_noise(text(before, STORY, MORE), text(after, STORY, MORE))
@@ -71,6 +78,10 @@ def test_noise_and_a_paragraph_split_by_markup_together_are_noise() -> None:
     (text(STORY, MORE), text(STORY, MORE, "Correction: an earlier version misspelled a name.")),
     (text(STORY, MORE, "Updated 17:35"), text(STORY, "Updated 18:02")),  # a paragraph removed
     (text(STORY, MORE), text(MORE, STORY)),  # long paragraphs moved: an edit
+    (text("The plan - approved on Tuesday, March 3 after a long debate in the chamber - "
+          "will cost the towns more than the council had said.", MORE),
+     text("The plan - approved on Tuesday, March 5 after a long debate in the chamber - "
+          "will cost the towns more than the council had said.", MORE)),
     (text(STORY), text(STORY, headline="Council rejects budget")),
     (text(STORY, byline="Ann Lee"), text(STORY, byline="Ann Lee and Bo Chan")),
 ])
