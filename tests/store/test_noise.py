@@ -53,6 +53,13 @@ def test_a_stamp_glued_to_the_first_paragraph_is_noise() -> None:
                       text(f"Updated: December 22, 2025{STORY}", MORE))
 
 
+def test_a_date_in_the_byline_line_is_noise_and_a_new_author_an_edit() -> None:
+    assert only_noise(text(STORY, byline="By Ann Lee, Dec 6, 2026 17:35"),
+                      text(STORY, byline="By Ann Lee, Dec 7, 2026 09:02"))
+    assert not only_noise(text(STORY, byline="By Ann Lee, Dec 6, 2026"),
+                          text(STORY, byline="By Bo Chan, Dec 6, 2026"))
+
+
 def test_short_lines_that_only_change_places_are_noise() -> None:
     teasers = ["Ferry delays on the coast", "Harbour fire under control", "Storm warning"]
     rotated = teasers[1:] + teasers[:1]
