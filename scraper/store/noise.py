@@ -77,7 +77,10 @@ _VALUE = "|".join((
     rf"(?:{_WEEKDAYS})\.?,?",
 ))
 _VOLATILE = re.compile(rf"(?<![\w-])(?:{_VALUE})(?![\w])", re.IGNORECASE)
-_STAMP_WORDS = (r"updated|last updated|last modified|modified|published|posted|first published|"
+_THIS = r"this (?:article|story|post|page|guide)"
+_STAMP_WORDS = (rf"(?:we|{_THIS}(?: was| has been)?) (?:last )?(?:updated|reviewed|revised)"
+                rf"(?: {_THIS})?|"
+                r"updated|last updated|last modified|modified|published|posted|first published|"
                 r"aktualisiert|ver[öo]ffentlicht|mis [àa] jour|publi[ée]e?|actualizado|"
                 r"publicado|atualizado|aggiornato|pubblicato|bijgewerkt|gepubliceerd")
 _STAMP = re.compile(  # at the start of a line or after a separator: not a story's sentence

@@ -51,6 +51,10 @@ def test_datelines_clocks_and_counters_are_noise(before: str, after: str) -> Non
 def test_a_stamp_glued_to_the_first_paragraph_is_noise() -> None:
     assert only_noise(text(f"Updated: December 21, 2025{STORY}", MORE),
                       text(f"Updated: December 22, 2025{STORY}", MORE))
+    assert only_noise(text(f"We updated this article on 11 November 2027. {STORY}", MORE),
+                      text(f"We updated this article on 03 November 2024. {STORY}", MORE))
+    assert not only_noise(text(f"We updated this article on 11 November 2027. {STORY}", MORE),
+                          text(f"We updated this article on 11 November 2027. {MORE}", MORE))
 
 
 def test_a_date_in_the_byline_line_is_noise_and_a_new_author_an_edit() -> None:
