@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection
 from scraper.store.normalize import comparable_text, paragraphs, regroup
 
 SHORT_LINE_WORDS = 12  # a line this short may be a dateline, a clock or a counter
-MOVED_LINE_WORDS = 15  # lines this short that only changed places are a rotating list
+MOVED_LINE_WORDS = 25  # lines this short (a teaser title, its blurb) that only changed places
 TEASER_MIN_WORDS = 4  # a headline this long is matched as a teaser line
 TEASER_EXTRA_WORDS = 8  # words a teaser line may have besides the headline
 

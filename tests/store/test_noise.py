@@ -88,7 +88,8 @@ def test_noise_and_a_paragraph_split_by_markup_together_are_noise() -> None:
           "and that the vote was valid under the rules in force.", MORE)),
     (text(STORY, MORE), text(STORY, MORE, "Correction: an earlier version misspelled a name.")),
     (text(STORY, MORE, "Updated 17:35"), text(STORY, "Updated 18:02")),  # a paragraph removed
-    (text(STORY, MORE), text(MORE, STORY)),  # long paragraphs moved: an edit
+    (text(f"{STORY} It was the third vote this year.", MORE),  # long paragraphs moved
+     text(MORE, f"{STORY} It was the third vote this year.")),
     (text("The plan - approved on Tuesday, March 3 after a long debate in the chamber - "
           "will cost the towns more than the council had said.", MORE),
      text("The plan - approved on Tuesday, March 5 after a long debate in the chamber - "
