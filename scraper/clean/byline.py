@@ -27,6 +27,8 @@ BYLINE_XPATH = (
     " | //*[contains(@class, 'author-name')]"
 )
 SKIPPED = frozenset({"script", "style", "head", "title", "noscript", "template", "textarea"})
+SEPARATE = frozenset({"div", "p", "li", "time", "section", "header", "h1", "h2", "h3", "h4",
+                      "h5", "h6", "ul", "ol", "dd", "dt", "td", "tr", "table"})
 CONTAINER_MAX_CHARS = 400  # a byline element longer than this is a box, not a byline
 
 
@@ -36,7 +38,8 @@ def _label_re() -> re.Pattern[str]:
         if label.endswith(":"):
             parts.append(rf"(?i:{re.escape(label[:-1])})\s*:")
         elif " " in label:
-            parts.append(rf"(?i:{re.escape(label)})\b")
+            words = r"\s+".join(re.escape(w) for w in label.split())  # "Written\n  by"
+            parts.append(rf"(?i:{words})\b")
         else:
             parts.append(rf"(?:{re.escape(label)}|{re.escape(label.upper())})\b")
     return re.compile(rf"\s*(?P<label>{'|'.join(parts)})\s*")
@@ -85,7 +88,7 @@ def cut_byline(text: str) -> str:
     if match:
         text = text[match.end():]
     text = re.sub(r"^(?:by|from)\s+", "", text, flags=re.I)
-    parts = [p for p in rules.SEGMENT_SPLIT_RE.split(text) if p.strip(" ,")]
+    parts = [p for p in rules.SEGMENT_SPLIT_RE.split(text) if p.strip(" ,:;")]
     text = parts[0] if parts else ""
     cut = rules.BYLINE_CUT_RE.search(text)
     if cut:
@@ -124,21 +127,25 @@ def labelled_byline(root: lxml.html.HtmlElement) -> str:
 
 def line_names(el: lxml.html.HtmlElement) -> str:
     """A "By A and B" line gives "A, B" as in the body; other labels keep their joiners."""
-    if len(el.text_content()) > rules.BYLINE_MAX_CHARS * 2:
+    if len(squash(el.text_content())) > rules.BYLINE_MAX_CHARS * 2:  # white space aside
         return ""
     line = squash(line_text(el))
     return byline_names(line) or label_names(line.replace(BREAK, " | "))
 
 
 def line_text(el: lxml.html.HtmlElement) -> str:
-    """The element's text with BREAK for each <br> (text_content() glues the lines)."""
+    """The element's text with BREAK for each <br> and between blocks (text_content()
+    glues "<div>Jane Doe</div><div>Dec 18</div>" into "Jane DoeDec 18")."""
     parts: list[str] = []
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if event == "start":
+            if node is not el and node.tag in SEPARATE:
+                parts.append(BREAK)
             parts.append(BREAK if node.tag == "br" else node.text or "")
         elif node is not el:
+            parts.append(BREAK if node.tag in SEPARATE else "")
             parts.append(node.tail or "")
-    return "".join(parts)
+    return "".join(parts).strip(f"{BREAK} \t\r\n")
 
 
 def label_names(line: str) -> str:

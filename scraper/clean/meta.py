@@ -185,7 +185,33 @@ def find_byline(root: lxml.html.HtmlElement, meta: Meta) -> str:
     if not raw or raw.startswith("http"):
         return element_byline(root) or labelled_byline(root)
     raw = rules.BYLINE_DATE_RE.sub("", raw)
-    return re.sub(r"^(?:by|from)\s+", "", raw, flags=re.I).strip(" ,|-")
+    found = re.sub(r"^(?:by|from)\s+", "", raw, flags=re.I).strip(" ,|-")
+    if is_publisher(found, meta):  # the site as author: a person named on the page wins
+        person = element_byline(root)
+        return person if looks_like_name(person) and not is_publisher(person, meta) else found
+    return found
+
+
+def is_publisher(name: str, meta: Meta) -> bool:
+    """The site's or the publisher's name, or an author the JSON-LD types Organization."""
+    author = meta.ld.get("author")
+    first_author = author[0] if isinstance(author, list) and author else author
+    if isinstance(first_author, dict) and first_author.get("@type") == "Organization":
+        return True
+    publisher = meta.ld.get("publisher")
+    names = [meta.tags.get("og:site_name", ""), meta.tags.get("application-name", ""),
+             publisher.get("name", "") if isinstance(publisher, dict) else ""]
+    key = re.sub(r"\W", "", name.lower())
+    keys = [re.sub(r"\W", "", str(n).lower()) for n in names]
+    return bool(key) and any(k and key in k for k in keys)
+
+
+def looks_like_name(text: str) -> bool:
+    """"Jane Doe", "Jane Doe and John Roe": capitalised words and joiners only."""
+    words = text.replace(",", " ").split()
+    return 2 <= len(words) <= 12 and all(
+        w[0].isupper() or w.lower() in rules.BYLINE_JOINERS for w in words) and (
+        words[0].lower() not in ("author", "authors", "reviewed", "written", "edited"))
 
 
 def ld_authors(value: Any) -> list[str]:

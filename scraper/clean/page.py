@@ -43,7 +43,7 @@ from scraper.clean.site import SiteProfile, apply_page
 from scraper.clean.story import is_story_block
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "11"
+CLEANER_VERSION = "12"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 

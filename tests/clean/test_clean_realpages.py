@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
 from scraper.clean import clean_page
@@ -138,3 +139,47 @@ def test_real_page_headline(key: str, kind: str, headline: str) -> None:
 def test_byline_escaped_twice_is_unescaped() -> None:
     html, item = page("wcxb-dev/0009")  # JSON-LD author "Maria &amp; Katerina"
     assert clean_page(html, item["url"]).byline == "Maria & Katerina"
+
+
+def spaced_out(html: str) -> str:
+    """The page with every space in its text turned into a newline and an indent."""
+    root = lxml.html.fromstring(html)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in ("script", "style", "pre", "textarea"):
+            el.text = el.text.replace(" ", "\n   ") if el.text else el.text
+            el.tail = el.tail.replace(" ", "\n   ") if el.tail else el.tail
+    return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+# (page, its byline): a labelled author line ("Written by:", "WRITTEN BY", "By") whose
+# text is broken over lines gives the same byline as on one line (E4).
+SPACING_CASES = [("wcxb-dev/0322", "Elise Nass"), ("wcxb-dev/4233", "NETGEAR Orbi Team"),
+                 ("wcxb-dev/0367", "Angela Williams"), ("wcxb-dev/0233", "Moses Kim and Kate Shokurova")]
+
+
+@pytest.mark.parametrize(("key", "byline"), SPACING_CASES, ids=[c[0] for c in SPACING_CASES])
+def test_byline_does_not_depend_on_white_space(key: str, byline: str) -> None:
+    html, item = page(key)
+    assert clean_page(html, item["url"]).byline == byline
+    assert clean_page(spaced_out(html), item["url"]).byline == byline
+
+
+# (page, failure, the byline): names only, a person before the site (E4).
+BYLINE_CASES = [
+    ("wcxb-dev/0106", "JSON-LD author is the site ('USA TODAY'), the page names the writer",
+     "Brian Truitt"),
+    ("wcxb-dev/0096", "JSON-LD author is the publisher, a byline element names a person",
+     "Tracy Parker"),
+    ("wcxb-dev/0383", "name and date in sibling <div>s ('Russell MillerDec 18' when glued)",
+     "Russell Miller"),
+    ("wcxb-dev/4555", "label and names in two <p>s ('By:' then the names)",
+     "Rose Potter, Betsy Arnold"),
+    ("article-extraction/82b6d780c792df78dcfb00484d50c86fbc7f324a9eb5835b7615f028edb9a574",
+     "names, then the agency in the next block", "LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER"),
+]
+
+
+@pytest.mark.parametrize(("key", "kind", "byline"), BYLINE_CASES, ids=[c[0] for c in BYLINE_CASES])
+def test_real_page_byline(key: str, kind: str, byline: str) -> None:
+    html, item = page(key)
+    assert clean_page(html, item["url"]).byline == byline, kind
