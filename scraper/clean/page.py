@@ -36,10 +36,12 @@ from scraper.clean.meta import (
     meta_value,
     read_meta,
     squash,
+    strip_site_name,
     time_attr,
 )
 from scraper.clean.score import link_density, locate
-from scraper.clean.site import SiteProfile, apply_page
+from scraper.clean.lines import is_meta_line
+from scraper.clean.site import SiteProfile, apply_page, choose_headline
 from scraper.clean.story import is_story_block
 from scraper.model import CleanPage, Selectors
 
@@ -91,7 +93,8 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors,
     if root is None:
         return CleanPage(blocked="empty")
     meta = read_meta(root)
-    headline = selected_text(root, sel.headline) or find_headline(meta, url)
+    headline = selected_text(root, sel.headline) or choose_headline(
+        find_headline(meta, url), headline_candidates(meta, url), profile)
     byline = find_byline(root, meta)
     strip_tags(root, rules.PRESCORE_REMOVED)
     drop_furniture(root)
@@ -112,6 +115,14 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors,
         blocked=find_blocked(text, meta, body),
         template=sig if len(body.split()) >= TEMPLATE_MIN_WORDS else "",
     )
+
+
+def headline_candidates(meta: Meta, url: str) -> list[str]:
+    """Where else the page names its story, for a source whose usual headline is its own
+    name (clean/site.py choose_headline)."""
+    found = [meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.title,
+             *meta.h1s]
+    return [strip_site_name(text, meta, url) for text in found if text]
 
 
 # --- input ---------------------------------------------------------------------------
@@ -403,7 +414,7 @@ def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[st
         # short ones ("60%", "Boom.", a refrain) are the story's own repeats (issue 9).
         if (para == previous and len(para.split()) >= rules.REPEAT_MIN_WORDS
                 or para.lower() in skip or is_noise_text(para)
-                or is_volatile_line(raw) or is_byline_line(para, byline)):
+                or is_volatile_line(raw) or is_meta_line(raw) or is_byline_line(para, byline)):
             continue
         previous = para
         yield para

@@ -11,6 +11,10 @@ archive keeps the sightings and the learned blocks (``store/profiles.py``). Two 
   counter shown on every page reads differently tomorrow and is still furniture.
 - **container**: the signature of the element that held the story on many articles
   of a source (one per template, ``clean/template.py``); the cleaner tries it first.
+- **headline**: a "headline" found on many articles of a source is the site's or a
+  section's name (a logo in an <h1>): another candidate is taken instead.
+- **affix**: a "<sep>Site" suffix or "Site<sep>" prefix most of a source's headlines
+  carry (from its <title>s) is cut off.
 
 A ``SiteProfile`` is a frozen, picklable record: pass it to ``clean_page(profile=...)``
 (in a worker process too). With no profile (a new site) the cleaner is unchanged.
@@ -24,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from scraper.clean.rules import TITLE_SEPARATORS
 from scraper.model import CleanPage
 
 FURNITURE_MIN_ARTICLES = 3  # distinct articles sharing a paragraph before it is furniture
@@ -31,6 +36,8 @@ FURNITURE_MIN_SHARE = 0.05  # ... and this share of the source's articles (one t
 VOLATILE_MAX_WORDS = 30  # a longer paragraph is story, whatever changed in it
 COPY_MAX_SHARE = 0.5  # a body sharing more of its words with other articles is a copy
 KEEP_MIN_SHARE = 0.3  # a filter that would leave less of the body than this is not applied
+AFFIX_MAX_WORDS = 6  # a site name in a <title>: "Story headline | The Valley Courier"
+AFFIX_MIN_SHARE = 0.3  # ... shown by this share of a source's articles (and 3 at least)
 
 SPACE_RE = re.compile(r"\s+")
 DIGITS_RE = re.compile(r"\d+(?:[.,:/]\d+)*")
@@ -58,6 +65,8 @@ class SiteProfile:
     furniture: frozenset[str] = frozenset()
     volatile: frozenset[str] = frozenset()
     containers: tuple[str, ...] = ()  # templates' article containers (clean/template.py)
+    headlines: frozenset[str] = frozenset()  # headline_fingerprint of site-wide "headlines"
+    affixes: tuple[str, ...] = ()  # "suffix: | Site" or "prefix:Site | " the titles carry
 
     def is_empty(self) -> bool:
         return not (self.furniture or self.volatile)
@@ -121,13 +130,68 @@ def apply(body: str, profile: SiteProfile | None) -> str:
 def apply_page(page: CleanPage, profile: SiteProfile | None) -> CleanPage:
     """clean_page's result with the profile applied (what ``clean_page(profile=)`` returns)."""
     body = apply(page.body, profile)
-    return page if body == page.body else replace(page, body=body)
+    headline = strip_affixes(page.headline, profile)
+    if body == page.body and headline == page.headline:
+        return page
+    return replace(page, body=body, headline=headline)
+
+
+def headline_fingerprint(headline: str) -> str:
+    return fingerprint(f"headline:{headline}")
+
+
+def headline_affixes(headline: str) -> list[str]:
+    """The parts a headline may owe to its page's <title>: "<sep>Site" after the last
+    separator, "Site<sep>" before the first, each of AFFIX_MAX_WORDS words at most."""
+    found = []
+    for sep in TITLE_SEPARATORS:
+        head, _, tail = headline.rpartition(sep)
+        if head.strip() and 0 < word_count(tail) <= AFFIX_MAX_WORDS:
+            found.append(f"suffix:{sep}{tail}")
+        lead, _, rest = headline.partition(sep)
+        if rest.strip() and 0 < word_count(lead) <= AFFIX_MAX_WORDS:
+            found.append(f"prefix:{lead}{sep}")
+    return found
+
+
+def strip_affixes(headline: str, profile: SiteProfile | None) -> str:
+    """The headline without the site's learned title affixes; never under two words."""
+    for affix in profile.affixes if profile is not None else ():
+        side, _, text = affix.partition(":")
+        if side == "suffix" and headline.endswith(text):
+            rest = headline[:-len(text)].strip()
+        elif side == "prefix" and headline.startswith(text):
+            rest = headline[len(text):].strip()
+        else:
+            continue
+        if word_count(rest) >= 2:
+            headline = rest
+    return headline
+
+
+def choose_headline(found: str, candidates: Iterable[str], profile: SiteProfile | None) -> str:
+    """`found`, unless the source shows it on many articles (its name, a section's): then
+    the first candidate (og:title, JSON-LD, <title>, another <h1>) it does not."""
+    if profile is None or headline_fingerprint(strip_affixes(found, profile)) not in \
+            profile.headlines:
+        return found
+    for candidate in candidates:
+        text = strip_affixes(SPACE_RE.sub(" ", candidate).strip(), profile)
+        if text and text != found and headline_fingerprint(text) not in profile.headlines:
+            return text
+    return found
 
 
 def is_furniture(articles: int, source_articles: int) -> bool:
     """Enough distinct articles share a paragraph for it to be the site's, not a story's."""
     return (articles >= FURNITURE_MIN_ARTICLES
             and articles >= FURNITURE_MIN_SHARE * source_articles)
+
+
+def is_affix(articles: int, source_articles: int) -> bool:
+    """Most of a source's headlines carry it: the site's name, not a story's words."""
+    return (articles >= FURNITURE_MIN_ARTICLES
+            and articles >= AFFIX_MIN_SHARE * source_articles)
 
 
 def is_site_wide(shared: set[str], body: str) -> bool:
@@ -157,4 +221,9 @@ def with_learned(profile: SiteProfile, kind: str, fingerprints: Iterable[str]) -
         known = set(profile.containers)
         return replace(profile, containers=profile.containers + tuple(
             sig for sig in fingerprints if sig not in known))
+    if kind == "headline":
+        return replace(profile, headlines=profile.headlines | frozenset(fingerprints))
+    if kind == "affix":  # longest first: " | Site" before " | Site Name" is not taken
+        return replace(profile, affixes=tuple(sorted(
+            set(profile.affixes) | set(fingerprints), key=len, reverse=True)))
     return profile

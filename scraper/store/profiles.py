@@ -26,7 +26,7 @@ from scraper.store.file import write_transaction
 from scraper.timeutil import iso, normalize_iso, utcnow
 
 logger = logging.getLogger(__name__)
-KINDS = ("furniture", "volatile", "container")  # what site_blocks holds
+KINDS = ("furniture", "volatile", "container", "headline", "affix")  # site_blocks' kinds
 EVIDENCE_SHOWN = 20  # articles and versions named in a learned block's row
 CHUNK = 400  # fingerprints per IN (...) query
 
@@ -115,6 +115,7 @@ class SiteLearning:
                  for s in sightings], ignore=True)
             containers = self._learn_containers(source, sightings, now, learned_from)
             learned = self._learn(source, sightings, versions[-1].body, now, learned_from)
+            learned += self._learn_headlines(source, sightings, now, learned_from)
         if learned or containers:
             self._profiles.pop(source, None)
             if self.refilter:
@@ -132,6 +133,22 @@ class SiteLearning:
         for sighting in found:
             save_block(self.archive, sighting, source, now, learned_from)
         return [s.example for s in found]
+
+    def _learn_headlines(self, source: str, sightings: list[Sighting], now: str,
+                         learned_from: str) -> list[str]:
+        """A headline many articles show is the site's or a section's name; a title affix
+        most of them carry is the site's name."""
+        profile, total = self.profile(source), count_articles(self.archive, source)
+        known = profile.headlines | set(profile.affixes)
+        learned = []
+        for kind, least in (("headline", site.is_furniture), ("affix", site.is_affix)):
+            fresh = {s.fingerprint: s for s in sightings
+                     if s.kind == kind and s.fingerprint not in known and s.example not in known}
+            for fp, articles in count_sightings(self.archive, source, kind, fresh):
+                if least(articles, total):
+                    save_block(self.archive, fresh[fp], source, now, learned_from)
+                    learned.append(fp)
+        return learned
 
     def _learn(self, source: str, sightings: list[Sighting], body: str, now: str,
                learned_from: str) -> list[str]:
@@ -169,10 +186,11 @@ class SiteLearning:
         rewritten = 0
         for article_id in article_ids:
             versions = self.archive.versions(article_id)
-            pages = {v.version: CleanPage(headline=v.headline, byline=v.byline,
-                                          body=site.apply(v.body, profile), modified=v.modified)
-                     for v in versions}
-            if any(pages[v.version].body != v.body for v in versions):
+            pages = {v.version: site.apply_page(CleanPage(
+                headline=v.headline, byline=v.byline, body=v.body, modified=v.modified), profile)
+                for v in versions}
+            if any((pages[v.version].body, pages[v.version].headline) != (v.body, v.headline)
+                   for v in versions):
                 changed, _ = self.archive.rewrite_versions(article_id, pages, CLEANER_VERSION)
                 rewritten += changed
         return rewritten
@@ -186,6 +204,12 @@ def sightings_of(versions: list[Version]) -> Iterable[Sighting]:
     looks the same, and learning must never hide a real edit.
     """
     for version in versions:
+        if version.headline:
+            yield Sighting("headline", site.headline_fingerprint(version.headline),
+                           version.headline, version.version)
+            for affix in site.headline_affixes(version.headline):
+                yield Sighting("affix", site.fingerprint(f"affix:{affix}"), affix,
+                               version.version)
         for fingerprint, para in site.body_fingerprints(version.body).items():
             yield Sighting("furniture", fingerprint, para, version.version)
             if site.maybe_volatile(para):  # where a volatile shape would apply, once learned
@@ -241,8 +265,9 @@ def load_profile(archive: Archive, source: str) -> SiteProfile:
                               [source]).fetchall()
     profile = SiteProfile(source=source)
     for kind in KINDS:
-        profile = site.with_learned(profile, kind, [example if kind == "container" else fp
-                                                    for k, fp, example in rows if k == kind])
+        profile = site.with_learned(profile, kind, [
+            example if kind in ("container", "affix") else fp
+            for k, fp, example in rows if k == kind])
     return profile
 
 
