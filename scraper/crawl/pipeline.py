@@ -13,6 +13,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from scraper.clean import CLEANER_VERSION
 from scraper.crawl.workers import ExtractionPool, default_workers
 from scraper.errors import ArchiveError
 from scraper.model import CleanPage, FetchItem, PageItem, Selectors
@@ -63,6 +64,10 @@ class ArchivePipeline:
             if isinstance(item, PageItem):
                 assert page is not None
                 baseline = await self._baseline(item, page)
+                if baseline is not None and text_hash(
+                        baseline.headline, baseline.byline, baseline.body) == text_hash(
+                        page.headline, page.byline, page.body):
+                    await self._catch_up(item)
                 outcome = self.archive.save_page(item, page, policy, baseline)
                 if outcome in ("new", "changed") and self.learning is not None:
                     self.learning.observe_page(item.source, item.url, item.fetched_at,
@@ -123,6 +128,29 @@ class ArchivePipeline:
         if kept is None:
             return None
         return await self._clean(item, *kept)
+
+    async def _catch_up(self, item: PageItem) -> None:
+        """The page did not change but Stet's reading of it did (a new cleaner, a selector,
+        something learned about the site): the article's stored versions are read again
+        from their kept pages, as `stet reextract` does, so that history and the next
+        fetch compare like with like."""
+        assert self.archive is not None
+        article = self.archive.find_article(item.url) or (
+            self.archive.find_article(item.requested_url) if item.requested_url else None)
+        if article is None:
+            return
+        pages = {}
+        for version in self.archive.versions(article.id):
+            try:
+                kept = self.archive.raw_page(version.raw_hash) if version.raw_hash else None
+            except ArchiveError as error:  # that version keeps the text it has
+                logger.warning("%s version %d: %s", item.url, version.version, error)
+                continue
+            if kept is not None:
+                pages[version.version] = await self._clean(item, *kept)
+        rewritten, merged = self.archive.rewrite_versions(article.id, pages, CLEANER_VERSION)
+        logger.info("%s read again from its kept pages: %d versions with new text, %d merged",
+                    item.url, rewritten, merged)
 
     def _policy(self, source: str) -> RevisitPolicy:
         sources = getattr(self.crawler.spider, "sources", {}) or {}

@@ -2,7 +2,8 @@
 
 When a fetched text differs from the article's current version, the pipeline cleans
 the current version's kept HTML again with what is in force now (the cleaner, the
-source's selectors, what was learned): a change made on Stet's side is not an edit.
+source's selectors, what was learned): a change made on Stet's side is not an edit,
+and the article's stored versions are read again from their kept pages.
 """
 
 from __future__ import annotations
@@ -28,15 +29,16 @@ STORY = [
 BOX = "Our weekly digest of council news arrives in your inbox every Friday morning."
 
 
-def article(story: list[str], box: str = BOX) -> str:
+def article(story: list[str], build: int) -> str:
     paragraphs = "".join(f"<p>{p}</p>" for p in story)
-    return ("<html><head><title>Council approves budget</title></head><body><article>"
-            f"<h1>Council approves budget</h1>{paragraphs}<div class='box-x'><p>{box}</p></div>"
+    return (f"<html><head><title>Council approves budget</title><script>var build={build};"
+            "</script></head><body><article>"
+            f"<h1>Council approves budget</h1>{paragraphs}<div class='box-x'><p>{BOX}</p></div>"
             "</article></body></html>")
 
 
-def publish(site: Site, story: list[str]) -> str:
-    url = site.set("/2026/12/06/council-approves-budget", article(story))
+def publish(site: Site, story: list[str], build: int = 1) -> str:
+    url = site.set("/2026/12/06/council-approves-budget", article(story, build))
     site.set("/feed.xml", f"<rss><channel><item><link>{url}</link></item></channel></rss>",
              headers={"Content-Type": "application/rss+xml"})
     return url
@@ -46,6 +48,12 @@ def versions(db: Path) -> list[tuple[int, str]]:
     with closing(sqlite3.connect(db)) as conn:
         return [(int(n), str(body)) for n, body in conn.execute(
             "select version, body from versions order by version").fetchall()]
+
+
+def last_outcome(db: Path) -> str:
+    with closing(sqlite3.connect(db)) as conn:
+        return str(conn.execute("select outcome from fetches where article_id is not null "
+                                "order by fetched_at desc limit 1").fetchone()[0])
 
 
 Crawl = Callable[..., Any]
@@ -59,10 +67,13 @@ def test_a_selector_added_to_the_sources_file_makes_no_version(
     assert BOX in versions(tmp_db)[0][1]  # the generic cleaner keeps the box
 
     tuned = dataclasses.replace(plain, selectors={"remove": [".box-x"]})
+    publish(site, STORY, build=2)  # new bytes (not a 304), the same story
     assert crawl([tuned], tmp_db, everything=True).returncode == 0
-    assert len(versions(tmp_db)) == 1  # the page did not change: no version
+    found = versions(tmp_db)
+    assert len(found) == 1 and last_outcome(tmp_db) == "unchanged"  # fetched; no version
+    assert BOX not in found[0][1] and STORY[0] in found[0][1]  # read again as it is now
 
-    publish(site, [*STORY[:2], STORY[2].replace("six", "eight")])
+    publish(site, [*STORY[:2], STORY[2].replace("six", "eight")], build=3)
     assert crawl([tuned], tmp_db, everything=True).returncode == 0
     found = versions(tmp_db)
     assert [n for n, _ in found] == [1, 2] and "eight weeks" in found[1][1]
