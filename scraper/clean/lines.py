@@ -8,8 +8,6 @@ the page is republished, and the byline and categories are kept elsewhere (issue
 
 from __future__ import annotations
 
-import re
-
 from scraper.clean import rules as rules
 
 

@@ -23,6 +23,7 @@ from scraper.clean import rules as rules
 from scraper.clean import template as template
 from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
 from scraper.clean.encoding import decode_html
+from scraper.clean.lines import is_meta_line
 from scraper.clean.meta import (
     WORD_RE,
     Meta,
@@ -40,12 +41,11 @@ from scraper.clean.meta import (
     time_attr,
 )
 from scraper.clean.score import link_density, locate
-from scraper.clean.lines import is_meta_line
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
 from scraper.clean.story import is_story_block
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "12"
+CLEANER_VERSION = "13"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
