@@ -8,28 +8,66 @@ the page is republished, and the byline and categories are kept elsewhere (issue
 
 from __future__ import annotations
 
+import re
+
 from scraper.clean import rules as rules
+
+MONTH = rules.MONTH
+META_LINE_MAX_WORDS = 30
+META_PART_MAX_WORDS = 4  # words left in one part once dates and stamp words are out
+META_DATE_RE = re.compile(
+    rf"(?:\w+day,?\s*)?(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"(?:\d{{1,2}}\s*min(?:s|utes?)?\b)?|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH},?\s+\d{{4}}|"
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b)"
+    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4}\b)?)?",
+    re.I,
+)
+META_WORDS_RE = re.compile(
+    r"\b(?:(?:last\s+)?(?:updated|published|posted|modified|written|reviewed)|on behalf of|"
+    r"by|on|at|in|read|reading|time|\d+\s*min(?:s|utes?)?|aktualisiert|veröffentlicht|von|"
+    r"publié|mis à jour|par|publicado|actualizado|por|aggiornato|pubblicato|di|"
+    r"обновлено|опубликовано)\b",
+    re.I,
+)
+META_LABEL_RE = re.compile(r"^[^\W\d][\w ]{0,24}:\s*\S")  # "Tags: ...", "Categoria: ..."
+SENTENCE_RE = re.compile(r"[a-z0-9]{4,}[.!?]\s+\S")  # "... in 2022. Last ..." (not "Dr." names)
+STAMP = (r"(?:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?\s*:?|"
+         r"aktualisiert|veröffentlicht|publié|mis à jour|publicado|actualizado|aggiornato|"
+         r"pubblicato|обновлено|опубликовано)")
+# What makes a dated line the page's metadata: a stamp word or a "by NAME" on the date, a
+# read time glued to it, or a taxonomy or poster label beside it.
+META_STAMP_RE = re.compile(
+    rf"(?:{STAMP}\s*{META_DATE_RE.pattern}(?:\s+by\s+\S.{{0,40}})?|"
+    rf"{META_DATE_RE.pattern}\s+by\s+[A-Z].{{0,40}}|"
+    rf"{MONTH}\s+\d{{1,2}},?\s+\d{{4}}\d{{1,2}}\s*min(?:s|utes?)?(?:\s+read)?)",  # glued
+    re.I,
+)
+META_TAXONOMY_RE = re.compile(
+    r"(?:tags?|categor(?:y|ies)|filed under|posted (?:in|by)|on behalf of|publicado por|"
+    r"categoria|publié par|kategorie|rubrik)\b",
+    re.I,
+)
 
 
 def is_meta_line(raw: str) -> bool:
     """A short line holding a date or a clock time, all of whose other parts are labels,
     names or a read time, with no sentence in it."""
     line = raw.replace(rules.BREAK, " | ")
-    if len(line.split()) > rules.META_LINE_MAX_WORDS or not rules.META_DATE_RE.search(line):
+    if len(line.split()) > META_LINE_MAX_WORDS or not META_DATE_RE.search(line):
         return False
     parts = [p.strip() for p in rules.SEGMENT_SPLIT_RE.split(line) if p.strip(" ,")]
     if not parts or not all(is_meta_part(p) for p in parts):
         return False  # "Cisco Live: May 31-June 4, 2026 | Las Vegas, NV" is an event, not meta
-    return any(rules.META_STAMP_RE.fullmatch(p) or rules.META_TAXONOMY_RE.match(p)
+    return any(META_STAMP_RE.fullmatch(p) or META_TAXONOMY_RE.match(p)
                for p in parts)
 
 
 def is_meta_part(part: str) -> bool:
-    if rules.SENTENCE_RE.search(part):
+    if SENTENCE_RE.search(part):
         return False
-    rest = rules.META_DATE_RE.sub(" ", part)
-    rest = rules.META_WORDS_RE.sub(" ", rest)
+    rest = META_DATE_RE.sub(" ", part)
+    rest = META_WORDS_RE.sub(" ", rest)
     words = rest.split()
-    if rules.META_LABEL_RE.match(rest.strip()):  # "Tags: a, b", "Publicado por: Name"
-        return len(words) <= rules.META_PART_MAX_WORDS * 2
-    return len(words) <= rules.META_PART_MAX_WORDS
+    if META_LABEL_RE.match(rest.strip()):  # "Tags: a, b", "Publicado por: Name"
+        return len(words) <= META_PART_MAX_WORDS * 2
+    return len(words) <= META_PART_MAX_WORDS

@@ -55,11 +55,6 @@ WIDEN_MAX_LINKS = 0.3
 SPREAD_MIN_SHARE = 0.6
 SPREAD_MAX_LEVELS = 6
 STORY_ATTR = "data-stet-story"  # set by score.spread on the blocks of a split story
-# A noise-named block that is one of a run of same-kind siblings made of running text
-# (clean/story.py) is story: its text holds this share in paragraphs of 80+ characters.
-STORY_BLOCK_MIN_PROSE = 0.6
-STORY_BLOCK_MIN_CHARS = 200
-STORY_BLOCK_MAX_LINKS = 0.2
 TEASER_CARD_LEVELS = 3  # a paragraph's card: this many ancestors up, with a linked heading
 TEASER_CARD_MAX_CHARS = 1500
 
@@ -151,7 +146,7 @@ STORY_MARK_RE = re.compile(
 )
 
 _RELATIVE = r"(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+MONTH = _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # A paragraph that matches one of these in full is furniture, not text.
 NOISE_TEXT_RE = re.compile(
     r"(?:"
@@ -294,42 +289,6 @@ SEGMENT_RE = re.compile(
     r"(?:comments?|reply|replies)\s*\(?\d*\)?)[.!]?",
     re.I,
 )
-# --- meta lines (clean/lines.py): "Apr 21, 2017 | Products Liability" ----------------------
-META_LINE_MAX_WORDS = 30
-META_PART_MAX_WORDS = 4  # words left in one part once dates and stamp words are out
-META_DATE_RE = re.compile(
-    rf"(?:\w+day,?\s*)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"(?:\d{{1,2}}\s*min(?:s|utes?)?\b)?|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+\d{{4}}|"
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b)"
-    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4}\b)?)?",
-    re.I,
-)
-META_WORDS_RE = re.compile(
-    r"\b(?:(?:last\s+)?(?:updated|published|posted|modified|written|reviewed)|on behalf of|"
-    r"by|on|at|in|read|reading|time|\d+\s*min(?:s|utes?)?|aktualisiert|veröffentlicht|von|"
-    r"publié|mis à jour|par|publicado|actualizado|por|aggiornato|pubblicato|di|"
-    r"обновлено|опубликовано)\b",
-    re.I,
-)
-META_LABEL_RE = re.compile(r"^[^\W\d][\w ]{0,24}:\s*\S")  # "Tags: ...", "Categoria: ..."
-SENTENCE_RE = re.compile(r"[a-z0-9]{4,}[.!?]\s+\S")  # "... in 2022. Last ..." (not "Dr." names)
-_STAMP = (r"(?:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?\s*:?|"
-          r"aktualisiert|veröffentlicht|publié|mis à jour|publicado|actualizado|aggiornato|"
-          r"pubblicato|обновлено|опубликовано)")
-# What makes a dated line the page's metadata: a stamp word or a "by NAME" on the date, a
-# read time glued to it, or a taxonomy or poster label beside it.
-META_STAMP_RE = re.compile(
-    rf"(?:{_STAMP}\s*{META_DATE_RE.pattern}(?:\s+by\s+\S.{{0,40}})?|"
-    rf"{META_DATE_RE.pattern}\s+by\s+[A-Z].{{0,40}}|"
-    rf"{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\d{{1,2}}\s*min(?:s|utes?)?(?:\s+read)?)",  # glued
-    re.I,
-)
-META_TAXONOMY_RE = re.compile(
-    r"(?:tags?|categor(?:y|ies)|filed under|posted (?:in|by)|on behalf of|publicado por|"
-    r"categoria|publié par|kategorie|rubrik)\b",
-    re.I,
-)
-
 # "Updated: December 9, 2024" glued to the start of a paragraph (no tag between them):
 # cut, since it changes without an edit (issue 9, class 3).
 DATE_PREFIX_RE = re.compile(

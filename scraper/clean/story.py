@@ -14,6 +14,11 @@ from bs4 import Tag
 from scraper.clean import rules as rules
 
 DIGIT_RE = re.compile(r"\d")
+# A noise-named block that is one of a run of same-kind siblings made of running text
+# is story: its text holds this share in paragraphs of 80+ characters.
+STORY_BLOCK_MIN_PROSE = 0.6
+STORY_BLOCK_MIN_CHARS = 200
+STORY_BLOCK_MAX_LINKS = 0.2
 HIDDEN_RE = re.compile(r"hidden|d-none|sr-only|invisible|(?:^|[-_\s])hide(?:$|[-_\s])", re.I)
 
 
@@ -30,17 +35,17 @@ def is_story_block(tag: Tag) -> bool:
     if HIDDEN_RE.search(kind(tag)[1]):
         return False
     text = len(tag.get_text())
-    if text < rules.STORY_BLOCK_MIN_CHARS or not has_sibling_kind(tag):
+    if text < STORY_BLOCK_MIN_CHARS or not has_sibling_kind(tag):
         return False
     linked = sum(len(a.get_text()) for a in tag.find_all("a"))
-    if linked > rules.STORY_BLOCK_MAX_LINKS * text:
+    if linked > STORY_BLOCK_MAX_LINKS * text:
         return False
     prose = 0
     for block in tag.find_all(("p", "li")):
         length = len(block.get_text())
         if length >= 80 and not block.find("p"):
             prose += length
-    return prose >= rules.STORY_BLOCK_MIN_PROSE * text
+    return prose >= STORY_BLOCK_MIN_PROSE * text
 
 
 def has_sibling_kind(tag: Tag) -> bool:
