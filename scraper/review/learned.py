@@ -18,9 +18,9 @@ def list_sources(archive: Archive, fmt: str) -> str:
     if not summaries:
         return "no articles in the archive yet"
     lines = [f"{'source':<30} {'articles':>8} {'furniture':>9} {'volatile':>8} "
-             f"{'templates':>9}  last learned"]
+             f"{'templates':>9} {'names':>5}  last learned"]
     lines += [f"{s.source:<30} {s.articles:>8} {s.furniture:>9} {s.volatile:>8} "
-              f"{s.containers:>9}  {s.last_learned or '-'}" for s in summaries]
+              f"{s.containers:>9} {s.names:>5}  {s.last_learned or '-'}" for s in summaries]
     return "\n".join(lines)
 
 
@@ -33,8 +33,8 @@ def show_source(archive: Archive, name: str, fmt: str) -> str | None:
     if fmt == "json":
         return json.dumps({**asdict(summary), "blocks": [asdict(b) for b in blocks]}, indent=2)
     lines = [f"source {name}: {summary.articles} articles; {summary.furniture} furniture "
-             f"blocks, {summary.volatile} volatile shapes and {summary.containers} template "
-             "containers learned"]
+             f"blocks, {summary.volatile} volatile shapes, {summary.containers} template "
+             f"containers and {summary.names} site names in headlines learned"]
     if not blocks:
         lines.append("nothing learned yet: bodies are the single-page cleaner's")
     lines += [line for block in blocks for line in describe(block)]

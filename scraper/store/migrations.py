@@ -303,8 +303,9 @@ def m010_site_learning(db: Database) -> None:
 DESCRIPTIONS["site_blocks"] = (
     "What Stet learned about each source's pages (`stet sources show NAME`): furniture (a "
     "paragraph found on many of its articles) and volatile shapes (a line whose figures or "
-    "dates change on every fetch), left out of every body; and template containers (the "
-    "signature of the element holding the story, looked for first); with the articles and "
+    "dates change on every fetch), left out of every body; template containers (the "
+    "signature of the element holding the story, looked for first); site-wide headlines "
+    "and title affixes (the site's name, never a story's headline); with the articles and "
     "versions it was learned from.")
 DESCRIPTIONS["site_sightings"] = (
     "The evidence for site_blocks: which articles of a source held each block fingerprint.")

@@ -55,6 +55,7 @@ class SourceSummary:
     volatile: int
     last_learned: str
     containers: int = 0
+    names: int = 0  # site-wide headlines and title affixes
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,9 @@ def source_summaries(archive: Archive) -> list[SourceSummary]:
         "(select count(*) from site_blocks b where b.source = a.source and kind = 'furniture'), "
         "(select count(*) from site_blocks b where b.source = a.source and kind = 'volatile'), "
         "(select max(last_learned) from site_blocks b where b.source = a.source), "
-        "(select count(*) from site_blocks b where b.source = a.source and kind = 'container') "
+        "(select count(*) from site_blocks b where b.source = a.source and kind = 'container'), "
+        "(select count(*) from site_blocks b where b.source = a.source "
+        "and kind in ('headline', 'affix')) "
         "from articles a group by a.source order by a.source").fetchall()
     return [SourceSummary(row[0] or "", int(row[1]), int(row[2]), int(row[3]), row[4] or "",
-                          int(row[5])) for row in rows]
+                          int(row[5]), int(row[6])) for row in rows]
