@@ -255,7 +255,11 @@ def find_blocked(text: str, meta: Meta, body: str) -> str:
         return "bot-challenge"
     if rules.CONSENT_RE.search(body) or rules.CONSENT_RE.search(meta.title):
         return "consent"
-    if rules.PAYWALL_RE.search(text[:300_000]):
+    # A preview of several paragraphs (WSJ shows its first ones) is what readers see and
+    # what changes: tracked, unless the body is itself the subscription pitch (issue 9, E6).
+    words = len(WORD_RE.findall(body))
+    if rules.PAYWALL_RE.search(text[:300_000]) and (
+            words < rules.PAYWALL_PREVIEW_MIN_WORDS or rules.PAYWALL_RE.search(body)):
         return "paywall"
     return "" if body else "empty"
 

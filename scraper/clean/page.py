@@ -45,13 +45,14 @@ from scraper.clean.site import SiteProfile, apply_page, choose_headline
 from scraper.clean.story import is_story_block
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "13"
+CLEANER_VERSION = "14"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACE_RE = re.compile(r"\s+")
+END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
 REMOVED = frozenset(rules.REMOVED_TAGS)
 UNWRAPPED = frozenset(rules.UNWRAPPED_TAGS)
 LINK_BLOCKS = frozenset({"p", "li", "ul", "ol", "div", "section", "table", "h2", "h3", "h4"})
@@ -142,6 +143,9 @@ def parse(text: str) -> lxml.html.HtmlElement | None:
     parser = lxml.html.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
     )
+    # Browsers put text after </body> or </html> into the body; libxml2 starts a second
+    # tree with it, out of reach. Without the end tags the story stays (issue 9, class 7).
+    text = END_TAG_RE.sub("", text)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError):

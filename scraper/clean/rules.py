@@ -233,6 +233,7 @@ PAYWALL_RE = re.compile(
     re.I,
 )
 BLOCKED_MAX_WORDS = 120  # a body this long is the article, whatever else the page says
+PAYWALL_PREVIEW_MIN_WORDS = 50  # a paywalled page showing this much story is its preview
 
 ARTICLE_TYPES = frozenset(
     {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",

@@ -103,6 +103,8 @@ BODY_CASES = [
      ["arrombamento"], ["05/10/2018", "Publicado por"]),
     ("wcxb-dev/4366", "E1 dates that are the story's (an event list) stay",
      ["Cisco Live: May 31-June 4, 2026"], []),
+    ("wcxb-dev/0310", "E6/7 the story after </body></html> (no article text found before)",
+     ["When defined in the simplest way possible"], []),
     ("article-extraction/b3c19dd5f0612d098788fa5173e491b3280da6226b492f8fe110f4ab1896cca8",
      "E5 the story's <article> does not widen to its 'you may like' neighbour",
      ["Viver uma verdadeira experiência amorosa é um dos maiores prazeres da vida"],
@@ -194,3 +196,12 @@ BYLINE_CASES = [
 def test_real_page_byline(key: str, kind: str, byline: str) -> None:
     html, item = page(key)
     assert clean_page(html, item["url"]).byline == byline, kind
+
+
+def test_paywalled_preview_of_several_paragraphs_is_tracked() -> None:
+    """WSJ marks the page isAccessibleForFree false and shows its first paragraphs (E6)."""
+    html, item = page("article-extraction/"
+                      "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856")
+    found = clean_page(html, item["url"])
+    assert found.blocked == ""
+    assert len(found.body.split()) >= 50
