@@ -8,10 +8,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
 
-import tldextract
 from w3lib.url import safe_url_string
+
+if TYPE_CHECKING:  # imported when first needed: it loads requests, ~60 ms of every command
+    import tldextract
 
 # Query parameters that only say where a click came from; removed from every URL.
 TRACKING_PARAMS = frozenset(
@@ -75,6 +78,8 @@ def canonicalize_url(url: str) -> str:
 
 @lru_cache(maxsize=1)
 def _extractor() -> tldextract.TLDExtract:  # the bundled suffix list: never fetched
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
