@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test fuzz lint typecheck bench docs chromium clean
+.PHONY: demo test fuzz lint typecheck bench bench-quality docs chromium clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,16 +48,20 @@ DATASET ?= ../shared/datasets/article-extraction
 # WCXB: its development split's article pages (the test split is held out: never tune on it).
 WCXB ?= ../shared/datasets/wcxb-dev
 
+# Speed and size (issue 10): the 2,000-page site, the 200-site pass, storage on real
+# templates and the 1M-version archive, each beside its baseline, in ONE table.
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) tests/bench_all.py
+
+# Quality: extraction, diffs and change detection, each beside its baselines.
+bench-quality: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) tests/bench_extraction.py $(DATASET)
 	$(PY) tests/bench_extraction.py $(WCXB)
 	$(PY) tests/bench_diff.py
 	$(PY) tests/bench_changes.py
 	$(PY) tests/bench_realchanges.py
-	$(PY) tests/bench_archive.py
-	$(PY) tests/bench_storage.py
-	$(PY) tests/bench_site.py
 	$(PY) tests/bench_review.py
 	$(PY) tests/bench_discovery.py --fast
 

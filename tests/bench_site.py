@@ -40,6 +40,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import bench_storage
+from sqlite_utils import Database
+
 from support import benchsite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,6 +159,9 @@ def site_bench(args: argparse.Namespace, pages: list[bytes], rows: list[tuple[st
         extra = [*FAST, f"STET_MAX_NEW_ARTICLES={count + 100}"]
         first = stet(db, [start], extra)
         articles, fetches, size1 = archive_figures(db)
+        opened = Database(db)
+        parts = bench_storage.breakdown(opened, max(1, articles))
+        opened.close()
         again = stet(db, [start], extra, everything=True)
         articles2, fetches2, size2 = archive_figures(db)
         # Growth on a second recrawl: the first may also store articles pass 1 left for later.
@@ -186,6 +192,7 @@ def site_bench(args: argparse.Namespace, pages: list[bytes], rows: list[tuple[st
         ("archive per stored article, KB (% of raw HTML)", "",
          f"{size1 / max(1, articles) / 1024:.1f}",
          f"{100 * size1 / max(1, articles) / raw:.0f}% (target <= 15%)"),
+        ("  of which", "", "", parts),
     ]
 
 
