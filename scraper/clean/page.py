@@ -42,10 +42,10 @@ from scraper.clean.meta import (
 )
 from scraper.clean.score import link_density, locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
-from scraper.clean.story import is_story_block
+from scraper.clean.story import drop_teaser_lists, is_story_block
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "14"
+CLEANER_VERSION = "15"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
@@ -257,6 +257,7 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
         soup = BeautifulSoup(f"<div>{fragment}</div>", "lxml")
     mark_headline(soup, headline)
     drop_captions(soup)
+    drop_teaser_lists(soup)
     clean_soup(soup, protected(soup))
     paras = after_headline(soup_paragraphs(soup))
     found, paras = take_byline(paras)
@@ -427,7 +428,8 @@ def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[st
 def is_noise_text(para: str) -> bool:
     if rules.NOISE_TEXT_RE.fullmatch(para):
         return True
-    if len(para) <= rules.TEASER_MAX_CHARS and rules.TEASER_RE.fullmatch(para):
+    if (len(para) <= rules.TEASER_MAX_CHARS and rules.TEASER_RE.fullmatch(para)
+            and len(rules.SENTENCES_RE.findall(para)) < 2):  # a call to action is one line
         return True
     if len(para.split()) <= rules.CAPTION_MAX_WORDS and rules.CAPTION_END_RE.search(para):
         return True

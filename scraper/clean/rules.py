@@ -184,6 +184,7 @@ TEASER_RE = re.compile(
     re.I | re.S,
 )
 TEASER_MAX_CHARS = 220
+SENTENCES_RE = re.compile(r"\w{2,}[.!?](?=\s+[A-Z])")  # sentence ends inside a paragraph
 # "By Monday, ..." and "By The time ..." start sentences, not bylines.
 _NOT_NAME_WORDS = (
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|"

@@ -54,3 +54,42 @@ def has_sibling_kind(tag: Tag) -> bool:
         if isinstance(sibling, Tag) and kind(sibling) == mine:
             return True
     return False
+
+
+# "More Great WIRED Stories", "Related articles", "You may also like": a heading that
+# announces a list of other stories (E2).
+TEASER_HEADING_RE = re.compile(
+    r"(?:(?:more|related|recommended|popular|trending|latest|top|further|other|also)\b.{0,40}"
+    r"\b(?:stories|articles|news|posts|reads|reading|coverage|videos|links|guides)|"
+    r"read (?:more|next|also)|see also|also read|you (?:may|might) (?:also )?like|"
+    r"don'?t miss|more from .{1,40}|.{0,40}(?:stories|articles|posts) you (?:may|might) like)"
+    r"\W*",
+    re.I,
+)
+TEASER_HEADING_MAX_WORDS = 8
+TEASER_LIST_MIN_LINKS = 0.4  # share of the list's text in links ...
+LEAD_IN_LIST_MIN_LINKS = 0.6  # ... after a lead-in ending in ":" (the story's own sources)
+
+
+def drop_teaser_lists(soup: Tag) -> None:
+    """Drop a list of links that a teaser heading announces, and the heading."""
+    for heading in soup.find_all(("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
+        if heading.decomposed:
+            continue
+        text = " ".join(heading.get_text(" ").split())
+        if not text or len(text.split()) > TEASER_HEADING_MAX_WORDS:
+            continue
+        if not TEASER_HEADING_RE.fullmatch(text):
+            continue
+        following = heading.find_next_sibling()
+        wanted = LEAD_IN_LIST_MIN_LINKS if text.endswith(":") else TEASER_LIST_MIN_LINKS
+        if isinstance(following, Tag) and following.name in ("ul", "ol") and (
+                link_share(following) >= wanted):
+            following.decompose()
+            heading.decompose()
+
+
+def link_share(tag: Tag) -> float:
+    text = len(" ".join(tag.get_text(" ").split()))
+    linked = sum(len(" ".join(a.get_text(" ").split())) for a in tag.find_all("a"))
+    return linked / text if text else 0.0
