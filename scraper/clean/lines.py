@@ -48,6 +48,15 @@ META_TAXONOMY_RE = re.compile(
     re.I,
 )
 
+SENTENCES_RE = re.compile(r"\w{2,}[.!?](?=\s+[A-Z])")  # sentence ends inside a paragraph
+
+
+def is_call_to_action(para: str) -> bool:
+    """A short teaser or call to action ("Read more: ...", "Sign up for our newsletter");
+    one sentence only: "Click here to download ... Next, click on the file ..." is story."""
+    return (len(para) <= rules.TEASER_MAX_CHARS and bool(rules.TEASER_RE.fullmatch(para))
+            and len(SENTENCES_RE.findall(para)) < 2)
+
 
 def is_meta_line(raw: str) -> bool:
     """A short line holding a date or a clock time, all of whose other parts are labels,

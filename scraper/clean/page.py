@@ -23,7 +23,7 @@ from scraper.clean import rules as rules
 from scraper.clean import template as template
 from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
 from scraper.clean.encoding import decode_html
-from scraper.clean.lines import is_meta_line
+from scraper.clean.lines import is_call_to_action, is_meta_line
 from scraper.clean.meta import (
     WORD_RE,
     Meta,
@@ -428,8 +428,7 @@ def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[st
 def is_noise_text(para: str) -> bool:
     if rules.NOISE_TEXT_RE.fullmatch(para):
         return True
-    if (len(para) <= rules.TEASER_MAX_CHARS and rules.TEASER_RE.fullmatch(para)
-            and len(rules.SENTENCES_RE.findall(para)) < 2):  # a call to action is one line
+    if is_call_to_action(para):
         return True
     if len(para.split()) <= rules.CAPTION_MAX_WORDS and rules.CAPTION_END_RE.search(para):
         return True

@@ -52,8 +52,7 @@ WIDEN_MAX_LEVELS = 4
 WIDEN_MIN_GAIN = 2.0
 WIDEN_MAX_LINKS = 0.3
 # A winner holding less than this share of the page's running text widens (score.spread).
-SPREAD_MIN_SHARE = 0.6
-SPREAD_MAX_LEVELS = 6
+SPREAD_MIN_SHARE, SPREAD_MAX_LEVELS = 0.6, 6
 STORY_ATTR = "data-stet-story"  # set by score.spread on the blocks of a split story
 TEASER_CARD_LEVELS = 3  # a paragraph's card: this many ancestors up, with a linked heading
 TEASER_CARD_MAX_CHARS = 1500
@@ -184,7 +183,6 @@ TEASER_RE = re.compile(
     re.I | re.S,
 )
 TEASER_MAX_CHARS = 220
-SENTENCES_RE = re.compile(r"\w{2,}[.!?](?=\s+[A-Z])")  # sentence ends inside a paragraph
 # "By Monday, ..." and "By The time ..." start sentences, not bylines.
 _NOT_NAME_WORDS = (
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|"
@@ -234,7 +232,7 @@ PAYWALL_RE = re.compile(
     re.I,
 )
 BLOCKED_MAX_WORDS = 120  # a body this long is the article, whatever else the page says
-PAYWALL_PREVIEW_MIN_WORDS = 50  # a paywalled page showing this much story is its preview
+PAYWALL_PREVIEW_MIN_WORDS = 50  # a paywalled page showing this much story: its preview
 
 ARTICLE_TYPES = frozenset(
     {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
