@@ -55,7 +55,7 @@ WIDEN_MAX_LINKS = 0.3
 SPREAD_MIN_SHARE, SPREAD_MAX_LEVELS = 0.6, 6
 STORY_ATTR = "data-stet-story"  # set by score.spread on the blocks of a split story
 TEASER_CARD_LEVELS = 3  # a paragraph's card: this many ancestors up, with a linked heading
-TEASER_CARD_MAX_CHARS = 1500
+TEASER_CARD_MAX_CHARS = 600
 
 POSITIVE_RE = re.compile(
     r"article|body|content|entry|hentry|main|post|text|blog|story|prose|paywall|"

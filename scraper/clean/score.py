@@ -30,8 +30,8 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
     ld_body = ld_str(meta.ld, "articleBody") or microdata_body(root)
     if len(WORD_RE.findall(ld_body)) >= 50:
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
-        if matched is not None:
-            return [matched]
+        if matched is not None:  # a short articleBody (a summary) matches the story's start
+            return [spread(matched, root, scores)]
     top = spread(widen(top, scores), root, scores)
     return with_twins(root, with_siblings(top, scores), scores)
 
@@ -48,7 +48,8 @@ def spread(top: lxml.html.HtmlElement, root: lxml.html.HtmlElement,
         return top
     child = top
     for parent in ancestors(top, rules.SPREAD_MAX_LEVELS):
-        if marks_story(child) and not has_twin(child):
+        if marks_story(child) and (child.get("itemprop") == "articleBody"
+                                   or not has_twin(child)):
             return top  # the page marks its story (not one of a list of items): stop there
         child = parent
         chars = story_chars(parent)
