@@ -42,8 +42,8 @@ def spread(top: lxml.html.HtmlElement, root: lxml.html.HtmlElement,
     per heading): a winner holding a small share of the page's prose widens to the
     nearest ancestor that holds most of it, when that is not a link list (issue 9)."""
     body = root.find("body")
-    total = story_chars(body if body is not None else root)
-    own = story_chars(top)
+    totals = story_totals(body if body is not None else root)
+    total, own = max(totals.values(), default=0), totals.get(top, 0)
     if own >= rules.SPREAD_MIN_SHARE * total:
         return top
     child = top
@@ -52,7 +52,7 @@ def spread(top: lxml.html.HtmlElement, root: lxml.html.HtmlElement,
                                    or not has_twin(child)):
             return top  # the page marks its story (not one of a list of items): stop there
         child = parent
-        chars = story_chars(parent)
+        chars = totals.get(parent, 0)
         if chars >= rules.SPREAD_MIN_SHARE * total and chars >= rules.WIDEN_MIN_GAIN * own:
             if link_density(parent) >= rules.WIDEN_MAX_LINKS:
                 return top
@@ -96,20 +96,37 @@ def signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
 def story_chars(el: lxml.html.HtmlElement) -> int:
     """Text in running-text blocks (paragraphs and list items of 80+ characters), not in
     teaser cards (a short block under a linked heading: "related posts" excerpts)."""
-    total = 0
+    return sum(n for _, n in story_blocks(el))
+
+
+def story_totals(el: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
+    """story_chars of el and of every element inside it, in one pass."""
+    totals: dict[lxml.html.HtmlElement, int] = {}
+    for block, n in story_blocks(el):
+        node = block
+        while node is not None:
+            totals[node] = totals.get(node, 0) + n
+            if node is el:
+                break
+            node = node.getparent()
+    return totals
+
+
+def story_blocks(el: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, int]]:
     for block in el.iter("p", "li", "dd", "blockquote"):
         if block.tag != "p" and block.find(".//p") is not None:
             continue
         n = len(block.text_content())
         if n >= 80 and link_density(block) < rules.WIDEN_MAX_LINKS and not is_teaser(block):
-            total += n
-    return total
+            yield block, n
 
 
 def is_teaser(block: lxml.html.HtmlElement) -> bool:
     for card in ancestors(block, rules.TEASER_CARD_LEVELS):
+        if len(card.text_content()) > rules.TEASER_CARD_MAX_CHARS:
+            return False  # no card: bigger still higher up
         if card.xpath(TEASER_XPATH):
-            return len(card.text_content()) <= rules.TEASER_CARD_MAX_CHARS
+            return True
         if card.xpath(HEADING_XPATH):
             return False
     return False

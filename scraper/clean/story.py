@@ -67,25 +67,23 @@ TEASER_HEADING_RE = re.compile(
     re.I,
 )
 TEASER_HEADING_MAX_WORDS = 8
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "div", "strong"})
 TEASER_LIST_MIN_LINKS = 0.4  # share of the list's text in links ...
 LEAD_IN_LIST_MIN_LINKS = 0.6  # ... after a lead-in ending in ":" (the story's own sources)
 
 
 def drop_teaser_lists(soup: Tag) -> None:
     """Drop a list of links that a teaser heading announces, and the heading."""
-    for heading in soup.find_all(("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
-        if heading.decomposed:
+    for listing in soup.find_all(("ul", "ol")):
+        heading = listing.find_previous_sibling()
+        if listing.decomposed or not isinstance(heading, Tag) or heading.name not in HEADINGS:
             continue
         text = " ".join(heading.get_text(" ").split())
         if not text or len(text.split()) > TEASER_HEADING_MAX_WORDS:
             continue
-        if not TEASER_HEADING_RE.fullmatch(text):
-            continue
-        following = heading.find_next_sibling()
         wanted = LEAD_IN_LIST_MIN_LINKS if text.endswith(":") else TEASER_LIST_MIN_LINKS
-        if isinstance(following, Tag) and following.name in ("ul", "ol") and (
-                link_share(following) >= wanted):
-            following.decompose()
+        if TEASER_HEADING_RE.fullmatch(text) and link_share(listing) >= wanted:
+            listing.decompose()
             heading.decompose()
 
 
