@@ -45,7 +45,7 @@ from scraper.clean.site import SiteProfile, apply_page, choose_headline
 from scraper.clean.story import drop_teaser_lists, is_story_block
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "16"
+CLEANER_VERSION = "17"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 

@@ -52,7 +52,7 @@ WIDEN_MAX_LEVELS = 4
 WIDEN_MIN_GAIN = 2.0
 WIDEN_MAX_LINKS = 0.3
 # A winner holding less than this share of the page's running text widens (score.spread).
-SPREAD_MIN_SHARE, SPREAD_MAX_LEVELS = 0.6, 6
+SPREAD_MIN_SHARE, SPREAD_MAX_LEVELS = 0.6, 16
 STORY_ATTR = "data-stet-story"  # set by score.spread on the blocks of a split story
 TEASER_CARD_LEVELS = 3  # a paragraph's card: this many ancestors up, with a linked heading
 TEASER_CARD_MAX_CHARS = 600
