@@ -89,6 +89,7 @@ _STAMP = re.compile(  # at the start of a line or after a separator: not a story
     re.IGNORECASE)
 _MASK = "\x00"
 _BAR = re.compile(r"[|·•]")
+_WORD = re.compile(r"\S+")
 _DASH = re.compile(r"\s-\s")
 
 
@@ -104,11 +105,36 @@ def only_noise(old: tuple[str, str, str], new: tuple[str, str, str],
         return False
     if mask(old[1]) != mask(new[1]):  # a byline line may carry the date: "By X, 17:35"
         return False
-    olds = [mask(p) for p in paragraphs(old[2]) if not is_teaser(p, teasers)]
-    news = [mask(p) for p in paragraphs(regroup(old[2], new[2])) if not is_teaser(p, teasers)]
-    if olds == news:
+    olds = [p for p in paragraphs(old[2]) if not is_teaser(p, teasers)]
+    news = [p for p in paragraphs(regroup(old[2], new[2])) if not is_teaser(p, teasers)]
+    if _volatile_words_only(olds, news):
         return True
-    return Counter(olds) == Counter(news) and _moved_lines_short(olds, news)
+    old_masks, new_masks = [mask(p) for p in olds], [mask(p) for p in news]
+    return Counter(old_masks) == Counter(new_masks) and _moved_lines_short(old_masks, new_masks)
+
+
+def _volatile_words_only(olds: list[str], news: list[str]) -> bool:
+    """Word by word, whatever the paragraph breaks (markup moves them): every word that
+    differs is part of a volatile value on its side."""
+    old_words, new_words = _marked_words(olds), _marked_words(news)
+    matcher = difflib.SequenceMatcher(None, [w for w, _ in old_words],
+                                      [w for w, _ in new_words], autojunk=False)
+    return all(all(volatile for _, volatile in old_words[a1:a2])
+               and all(volatile for _, volatile in new_words[b1:b2])
+               for op, a1, a2, b1, b2 in matcher.get_opcodes() if op != "equal")
+
+
+def _marked_words(paras: list[str]) -> list[tuple[str, bool]]:
+    """Each word of the paragraphs, and whether `mask` blanks it (all or in part)."""
+    found = []
+    for para in paras:
+        text = comparable_text(para)
+        spans = [m.span() for m in _STAMP.finditer(text)]
+        if len(text.split()) <= SHORT_LINE_WORDS or _meta_line(text):
+            spans += [m.span() for m in _VOLATILE.finditer(text)]
+        found += [(m.group(), any(a < m.end() and m.start() < b for a, b in spans))
+                  for m in _WORD.finditer(text)]
+    return found
 
 
 def teaser_key(headline: str) -> str:

@@ -70,6 +70,12 @@ def test_short_lines_that_only_change_places_are_noise() -> None:
     assert only_noise(text(STORY, MORE, *teasers), text(STORY, MORE, *rotated))
 
 
+def test_noise_and_a_sentence_moved_across_a_paragraph_break_are_noise() -> None:
+    first, second = STORY.split(" after ")
+    assert only_noise(text(STORY, MORE, "By Ann Lee, November 04, 2020"),
+                      text(first, f"after {second} {MORE}", "By Ann Lee, November 02, 2018"))
+
+
 def test_noise_and_a_paragraph_split_by_markup_together_are_noise() -> None:
     first, second = STORY.split(" after ")
     assert only_noise(text("Updated 17:35", STORY, MORE),
