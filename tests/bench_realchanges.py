@@ -55,7 +55,16 @@ from scraper.urls import canonicalize_url
 from support.realdoc import parse
 from support.realedits import EDIT_KINDS, EDIT_LABELS, EDITS, Change, edit_typo_seed, replace_text
 from support.realnoise import NOISE_KINDS, add_noise
-from support.realpages import SETS, ProxySite, RealPage, host_pages, load_pages, proxy_env
+from support.realpages import (
+    SETS,
+    ProxySite,
+    RealPage,
+    host_pages,
+    load_pages,
+    proxy_env,
+    with_siblings,
+)
+from support.realsite import stories
 from support.site import ROOT
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
@@ -312,6 +321,8 @@ def score_edit(db: Path, tally: Tally, plan: Plan, got: Seen | None, number: int
 def run(args: argparse.Namespace, db: Path) -> tuple[Tally, list[Plan]]:
     started = time.monotonic()
     pages = load_pages(args.sets, args.limit)
+    if args.articles > 1:
+        pages = with_siblings(pages, args.articles, stories("wcxb-dev", 80))
     plans = make_plans(pages, args.rounds, args.rate, args.seed)
     urls = {canonicalize_url(u): p for p in plans for u in (p.page.url, *p.page.aliases)}
     tally = Tally(pages=Counter(p.page.key.split("/")[0] for p in plans))
@@ -341,7 +352,8 @@ def ratio(part: float, whole: float) -> str:
 
 def print_report(tally: Tally, args: argparse.Namespace, wall: float) -> None:
     total = sum(tally.pages.values())
-    print(f"Stet change detection on real pages: {total} pages x {args.rounds} rounds "
+    per = f", {args.articles} articles per template" if args.articles > 1 else ""
+    print(f"Stet change detection on real pages{per}: {total} pages x {args.rounds} rounds "
           f"(edit rate {args.rate}), seed {args.seed}, limit {args.limit or 'none'}\n")
     print(f"{'set':<20} {'pages':>5} {'found':>5} {'edits':>5} {'caught':>6} {'false':>5} "
           f"{'errors':>6} {'precision':>9} {'recall':>6}")
@@ -380,13 +392,17 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.4, help="share of pages edited a round")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--worst", action="store_true", help="list every failure")
+    parser.add_argument("--db", default="", help="keep the archive in this (new) file")
+    parser.add_argument("--articles", type=int, default=1,
+                        help="articles per real template (its story swapped for others'), so "
+                             "that each site has pages to learn from")
     args = parser.parse_args()
     unknown = [s for s in args.sets if s not in SETS]
     if unknown:
         parser.error(f"unknown set {unknown[0]!r}: choose from {', '.join(SETS)}")
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
-        tally, _ = run(args, Path(folder) / "bench.db")
+        tally, _ = run(args, Path(args.db) if args.db else Path(folder) / "bench.db")
     print_report(tally, args, time.monotonic() - started)
 
 

@@ -67,6 +67,7 @@ def http_url(url: str) -> str:
 
 _CANONICAL = re.compile(r"<link\b[^>]*\brel=[\"']?canonical[\"'\s>][^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+_OG_URL = re.compile(r"<meta\b[^>]*\bproperty=[\"']?og:url[\"'\s>][^>]*>", re.IGNORECASE)
 
 
 def load_pages(sets: Iterable[str], limit: int = 0, root: Path = DATASETS) -> list[RealPage]:
@@ -185,3 +186,62 @@ def host_pages(host: str, articles: list[tuple[str, str]]) -> dict[str, bytes]:
             canonicalize_url(f"{base}/feed.xml"): feed.encode(),
             canonicalize_url(f"{base}/sitemap.xml"): sitemap.encode(),
             canonicalize_url(f"{base}/robots.txt"): robots.encode()}
+
+
+# -- one template, several articles ------------------------------------------------------
+
+
+def with_siblings(pages: list[RealPage], count: int, pool: list[list[str]]) -> list[RealPage]:
+    """Each page followed by count - 1 articles of its template: its ground-truth
+    paragraphs swapped for another real story's (``support.realsite.restory``) and its
+    headline for that story's opening words, served on the same host, so that a site has
+    several articles to learn from. Pages whose story cannot be swapped whole stay alone."""
+    from support.realsite import real_page as template_page
+    from support.realsite import restory
+
+    found = []
+    for index, page in enumerate(pages):
+        found.append(page)
+        dataset, key = page.key.split("/", 1)
+        template = template_page(dataset, key)
+        marked = restory(template, [f"zqxmarker {n}" for n in range(len(template.paragraphs()))])
+        if marked.count(b"zqxmarker") != len(template.paragraphs()) or not page.headline:
+            continue
+        for number in range(1, count):
+            story = pool[(index * count + number) % len(pool)]
+            found.append(_sibling(page, template.url, restory(template, story), story, number))
+    return found
+
+
+def _sibling(page: RealPage, real_url: str, html_bytes: bytes, story: list[str],
+             number: int) -> RealPage:
+    parts = urlsplit(page.url)
+    stem, dot, extension = parts.path.rstrip("/").rpartition(".")
+    path = (f"{stem}-more-{number}.{extension}" if dot and "/" not in extension
+            else f"{parts.path.rstrip('/')}-more-{number}")
+    url = urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+    headline = " ".join(story[0].split()[:9]).rstrip(".,;:")
+    source = _retitle(html_bytes, headline).replace(page.headline, headline)
+    for old in {real_url, http_url(real_url), page.url, *page.aliases}:
+        source = source.replace(old, url)
+    source = _OG_URL.sub("", _CANONICAL.sub("", source))  # it is its own page, not the template's
+    host = urlsplit(real_url).netloc
+    source = source.replace(f"https://{host}", f"http://{host}")
+    text = normalize_text(" ".join(story))
+    return RealPage(f"{page.key}~{number}", url, text, headline, parse(source, text))
+
+
+def _retitle(html_bytes: bytes, headline: str) -> str:
+    """The page with its own headline in <title>, every <h1>, og:title and twitter:title."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html_bytes)
+    for element in root.iter("title", "h1"):
+        for child in list(element):
+            element.remove(child)
+        element.text = headline
+    for meta in root.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:title",
+                                                                          "twitter:title"):
+            meta.set("content", headline)
+    return str(lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>"))
