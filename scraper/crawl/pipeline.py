@@ -111,7 +111,9 @@ class ArchivePipeline:
                                      selectors=selectors, profile=profile)
         if self.learning is None or self.learning.profile(item.source) is profile:
             return page  # cleaned with what is known now (issue 10: no second pass over it)
-        return self.learning.settle(item.source, page)  # learned since: apply that too
+        # Learned since: clean again, as what is learned also picks the container and the
+        # headline, not only the paragraphs left out (rare: pages in flight at that moment).
+        return await self._clean(item, body, encoding)
 
     async def _baseline(self, item: PageItem, page: CleanPage) -> CleanPage | None:
         """The current version's kept page, cleaned now as `page` was, when their texts
