@@ -53,6 +53,9 @@ _WEEKDAYS = (
     "|venerd[iì]"
 )
 _MONTH = rf"(?:{_MONTHS})\.?"
+# A weekday counts as part of a date only ("Sunday, 6 December"): "on Tuesday" in a
+# sentence corrected to "on Wednesday" is an edit.
+_WEEKDAY = rf"(?:(?:{_WEEKDAYS})\.?,?\s+(?:(?:the|le|el|den|der)\s+)?)?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
 _YEAR = r"(?:\d{4}|'\d{2})"
 _UNITS = (r"(?:s|secs?|seconds?|m|mins?|minutes?|minuten|minutos?|minuti|h|hrs?|hours?|"
@@ -65,8 +68,8 @@ _COUNTED = (r"(?:views?|comments?|shares?|likes?|reads?|reviews?|votes?|follower
 _VALUE = "|".join((
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",
     r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}",
-    rf"{_DAY}\s+(?:de\s+)?{_MONTH}(?:,?\s+(?:de\s+)?{_YEAR})?",
-    rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",
+    rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH}(?:,?\s+(?:de\s+)?{_YEAR})?",
+    rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",
     rf"{_MONTH}\s+{_YEAR}",
     r"\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,4}\b)?",
     r"\d{1,2}h\d{2}",
@@ -74,7 +77,6 @@ _VALUE = "|".join((
     rf"\d+\s*{_UNITS}\s+(?:ago|fa)",
     rf"(?:vor|il y a|hace|h[áa])\s+\d+\s*{_UNITS}",
     rf"\d[\d,.\s]*[km]?\s*{_COUNTED}",
-    rf"(?:{_WEEKDAYS})\.?,?",
 ))
 _VOLATILE = re.compile(rf"(?<![\w-])(?:{_VALUE})(?![\w])", re.IGNORECASE)
 _THIS = r"this (?:article|story|post|page|guide)"
