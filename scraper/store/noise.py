@@ -30,6 +30,7 @@ from collections.abc import Callable, Collection
 from scraper.store.normalize import comparable_text, paragraphs, regroup
 
 SHORT_LINE_WORDS = 12  # a line this short may be a dateline, a clock or a counter
+SENTENCE_MIN_WORDS = 4  # ... unless it is a sentence this long: "Polls close at 8 pm."
 MOVED_LINE_WORDS = 25  # lines this short (a teaser title, its blurb) that only changed places
 TEASER_MIN_WORDS = 4  # a headline this long is matched as a teaser line
 TEASER_EXTRA_WORDS = 8  # words a teaser line may have besides the headline
@@ -92,6 +93,8 @@ _STAMP = re.compile(  # at the start of a line or after a separator: not a story
 _MASK = "\x00"
 _BAR = re.compile(r"[|·•]")
 _WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"\w[.!?][\"')\]]*$")
+_PROSE_WORD = re.compile(r"\b[a-zß-ÿ]{3,}\b")  # lower-case words: "close", "hearing"
 _DASH = re.compile(r"\s-\s")
 
 
@@ -132,7 +135,7 @@ def _marked_words(paras: list[str]) -> list[tuple[str, bool]]:
     for para in paras:
         text = comparable_text(para)
         spans = [m.span() for m in _STAMP.finditer(text)]
-        if len(text.split()) <= SHORT_LINE_WORDS or _meta_line(text):
+        if _bare_line(text):
             spans += [m.span() for m in _VOLATILE.finditer(text)]
         found += [(m.group(), any(a < m.end() and m.start() < b for a, b in spans))
                   for m in _WORD.finditer(text)]
@@ -161,9 +164,18 @@ def is_teaser(paragraph: str, teasers: Collection[str]) -> bool:
 def mask(paragraph: str) -> str:
     """A paragraph's comparable words with its volatile values blanked."""
     text = _STAMP.sub(_MASK, comparable_text(paragraph))
-    if len(text.split()) <= SHORT_LINE_WORDS or _meta_line(text):
+    if _bare_line(text):
         text = _VOLATILE.sub(_MASK, text)
     return text
+
+
+def _bare_line(text: str) -> bool:
+    """A dateline, a clock or a counter: a short line that is not a sentence ("Polls
+    close at 8 pm." corrected to "9 pm." is an edit), or a line of short fields."""
+    words = len(text.split())
+    sentence = (words >= SENTENCE_MIN_WORDS and _SENTENCE_END.search(text) is not None
+                and _PROSE_WORD.search(text) is not None)
+    return (words <= SHORT_LINE_WORDS and not sentence) or _meta_line(text)
 
 
 def _meta_line(text: str) -> bool:

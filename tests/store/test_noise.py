@@ -85,6 +85,9 @@ def test_noise_and_a_paragraph_split_by_markup_together_are_noise() -> None:
 @pytest.mark.parametrize(("before", "after"), [
     (text("12 injured", STORY), text("15 injured", STORY)),  # a figure on its own line
     (text("The vote is on Tuesday.", STORY), text("The vote is on Wednesday.", STORY)),
+    (text("Polls close at 8 pm.", STORY), text("Polls close at 9 pm.", STORY)),
+    (text("The hearing is set for March 3.", STORY),
+     text("The hearing is set for March 5.", STORY)),
     (text("Price: $12", STORY), text("Price: $15", STORY)),
     (text(STORY, MORE), text(STORY.replace("narrow", "wide"), MORE)),  # a word
     (text(STORY.replace("Tuesday", "Tuesday, March 3"), MORE),  # a date in running text
