@@ -90,6 +90,9 @@ _STAMP = re.compile(  # at the start of a line or after a separator: not a story
     rf"(?:^|(?<=[|·•]))\s*(?:{_STAMP_WORDS})\s*(?:on|at|am|le|el|em|il|op)?\s*:?\s*"
     rf"(?:(?:{_VALUE})[\s,|·•-]*(?:at|um|à|a las|às|alle|om)?\s*)+",
     re.IGNORECASE)
+_CITED = re.compile(  # a citation's date: "Accessed 06 Apr. 2026", wherever it stands
+    rf"\b(?:accessed|retrieved|abgerufen(?: am)?|consult[ée](?: le)?|consultado(?: el| em)?|"
+    rf"acesso em)\s*(?:on\s+)?:?\s*(?:{_VALUE})", re.IGNORECASE)
 _MASK = "\x00"
 _BAR = re.compile(r"[|·•]")
 _WORD = re.compile(r"\S+")
@@ -134,7 +137,7 @@ def _marked_words(paras: list[str]) -> list[tuple[str, bool]]:
     found = []
     for para in paras:
         text = comparable_text(para)
-        spans = [m.span() for m in _STAMP.finditer(text)]
+        spans = [m.span() for pattern in (_STAMP, _CITED) for m in pattern.finditer(text)]
         if _bare_line(text):
             spans += [m.span() for m in _VOLATILE.finditer(text)]
         found += [(m.group(), any(a < m.end() and m.start() < b for a, b in spans))
@@ -163,7 +166,7 @@ def is_teaser(paragraph: str, teasers: Collection[str]) -> bool:
 
 def mask(paragraph: str) -> str:
     """A paragraph's comparable words with its volatile values blanked."""
-    text = _STAMP.sub(_MASK, comparable_text(paragraph))
+    text = _CITED.sub(_MASK, _STAMP.sub(_MASK, comparable_text(paragraph)))
     if _bare_line(text):
         text = _VOLATILE.sub(_MASK, text)
     return text

@@ -57,6 +57,14 @@ def test_a_stamp_glued_to_the_first_paragraph_is_noise() -> None:
                           text(f"We updated this article on 11 November 2027. {MORE}", MORE))
 
 
+def test_a_citations_access_date_is_noise() -> None:
+    assert only_noise(
+        text(STORY, 'Allied Van Lines, "Home page," https://www.allied.example. Accessed April '
+             '03, 2024.'),
+        text(STORY, 'Allied Van Lines, "Home page," https://www.allied.example. Accessed April '
+             '10, 2027.'))
+
+
 def test_a_date_in_the_byline_line_is_noise_and_a_new_author_an_edit() -> None:
     assert only_noise(text(STORY, byline="By Ann Lee, Dec 6, 2026 17:35"),
                       text(STORY, byline="By Ann Lee, Dec 7, 2026 09:02"))
