@@ -12,7 +12,7 @@ import logging
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import lxml.html
@@ -22,7 +22,6 @@ from lxml import etree
 from scraper.clean import rules as rules
 from scraper.clean import template as template
 from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
-from scraper.clean.encoding import decode_html
 from scraper.clean.lines import is_call_to_action, is_meta_line
 from scraper.clean.meta import (
     WORD_RE,
@@ -40,7 +39,18 @@ from scraper.clean.meta import (
     strip_site_name,
     time_attr,
 )
-from scraper.clean.score import link_density, locate
+from scraper.clean.prune import (
+    CAMEL_RE,
+    drop_furniture,
+    drop_unlikely,
+    parse,
+    remove_selected,
+    select,
+    selected_text,
+    strip_tags,
+    to_text,
+)
+from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
 from scraper.clean.story import drop_teaser_lists, is_story_block
 from scraper.model import CleanPage, Selectors
@@ -50,9 +60,7 @@ TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its cont
 logger = logging.getLogger(__name__)
 
 PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the container's text
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACE_RE = re.compile(r"\s+")
-END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
 REMOVED = frozenset(rules.REMOVED_TAGS)
 UNWRAPPED = frozenset(rules.UNWRAPPED_TAGS)
 LINK_BLOCKS = frozenset({"p", "li", "ul", "ol", "div", "section", "table", "h2", "h3", "h4"})
@@ -124,110 +132,6 @@ def headline_candidates(meta: Meta, url: str) -> list[str]:
     found = [meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.title,
              *meta.h1s]
     return [strip_site_name(text, meta, url) for text in found if text]
-
-
-# --- input ---------------------------------------------------------------------------
-
-def to_text(html: bytes | str, encoding: str | None) -> str:
-    """Decoded text with NULs and control characters gone; "" for binary data."""
-    text = decode_html(html, encoding) if isinstance(html, bytes) else html
-    head = text[:2048]
-    if head and sum(c < " " and c not in "\t\r\n" or c == "\ufffd" for c in head) > len(head) // 10:
-        return ""  # an image or other binary body, not a page
-    return CONTROL_RE.sub(" ", text.replace("\x00", ""))
-
-
-def parse(text: str) -> lxml.html.HtmlElement | None:
-    if not text.strip():
-        return None
-    parser = lxml.html.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
-    )
-    # Browsers put text after </body> or </html> into the body; libxml2 starts a second
-    # tree with it, out of reach. Without the end tags the story stays (issue 9, class 7).
-    text = END_TAG_RE.sub("", text)
-    try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
-    except (etree.ParserError, ValueError):
-        return None
-    return root if isinstance(root, lxml.html.HtmlElement) else None
-
-
-def strip_tags(root: lxml.html.HtmlElement, tags: Iterable[str]) -> None:
-    etree.strip_elements(root, *tags, with_tail=False)
-
-
-def drop_furniture(root: lxml.html.HtmlElement) -> None:
-    """Drop menus, buttons, asides; unwrap one that swallowed the story (malformed markup)."""
-    total = len(root.text_content())
-    prose: int | None = None  # the page's <p> text, counted only when needed
-    for el in list(root.iter(*rules.PRESCORE_FURNITURE)):
-        if el.getparent() is None:
-            continue
-        length = len(el.text_content())
-        if length > 0 and length >= rules.SWALLOWED_MIN_SHARE * total:
-            prose = paragraph_chars(root) if prose is None else prose
-            linked = sum(len(a.text_content()) for a in el.iter("a"))
-            if (linked < rules.SWALLOWED_MAX_LINKS * length
-                    and paragraph_chars(el) >= rules.SWALLOWED_MIN_SHARE * prose):
-                el.drop_tag()
-                continue
-        el.drop_tree()
-
-
-def paragraph_chars(el: lxml.html.HtmlElement) -> int:
-    return sum(len(p.text_content()) for p in el.iter("p"))
-
-
-def remove_selected(root: lxml.html.HtmlElement, css: Iterable[str]) -> None:
-    for selector in css:
-        for el in select(root, selector):
-            el.drop_tree()
-
-
-def drop_unlikely(root: lxml.html.HtmlElement) -> None:
-    """Readability's first pass: comment threads, menus, sidebars, pop-ups and hidden
-    blocks never hold the story (unless a tag left open put the story inside one)."""
-    limit = rules.UNLIKELY_MAX_SHARE * len(root.text_content())
-    for el in list(root.iter("div", "section", "ul", "ol", "aside", "span", "header", "footer",
-                             "form")):
-        if el.getparent() is None:
-            continue
-        names = CAMEL_RE.sub("-", f"{el.get('class') or ''} {el.get('id') or ''}")
-        if not is_unlikely(names) and not is_hidden(el):
-            continue
-        if len(el.text_content()) < limit or (rules.COMMENTS_RE.search(names)
-                                              and not el.xpath(rules.STORY_MARK_XPATH)):
-            el.drop_tree()
-
-
-def is_unlikely(names: str) -> bool:
-    return (len(names) > 1 and bool(rules.UNLIKELY_RE.search(names))
-            and not rules.OK_MAYBE_RE.search(names))
-
-
-def is_hidden(el: lxml.html.HtmlElement) -> bool:
-    """A hidden list of links (a menu, partner links). Hidden text is not always furniture:
-    accordions, "read more" and React's streamed <div hidden> hold story text."""
-    style = (el.get("style") or "").replace(" ", "").lower()
-    if "display:none" not in style and not rules.HIDDEN_CLASS_RE.search(el.get("class") or ""):
-        return False
-    return link_density(el) >= rules.HIDDEN_MIN_LINKS
-
-
-def selected_text(root: lxml.html.HtmlElement, css: str | None) -> str:
-    found = select(root, css) if css else []
-    return squash(found[0].text_content()) if found else ""
-
-
-def select(root: lxml.html.HtmlElement, css: str) -> list[lxml.html.HtmlElement]:
-    from lxml.cssselect import CSSSelector  # cssselect comes with Scrapy (parsel)
-
-    try:
-        return [el for el in CSSSelector(css)(root) if el.getparent() is not None]
-    except Exception as exc:  # a bad selector in the sources file is a config problem
-        logger.warning("bad CSS selector %r: %r", css, exc)
-        return []
 
 
 def pick_container(
@@ -351,7 +255,6 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
             tag.unwrap()
 
 
-CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CSS_MODULE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]+__[A-Za-z0-9_-]{3,}\b")
 
 
