@@ -17,12 +17,12 @@ import re
 
 import lxml.html
 
-from scraper.clean.score import story_chars
+from scraper.clean.score import prose_chars
 
 DIGIT_RE = re.compile(r"\d")
 TAG_RE = re.compile(r"([\w-]+)[#.]")  # a part's own tag: "article > div.entry" -> "div"
 SPLIT = " + "
-MIN_SHARE = 0.7  # the learned container must hold this share of the page's story text
+MIN_SHARE = 0.7  # the learned container must hold this share of the page's running text
 MIN_CHARS = 400  # ... and at least this much of it
 
 
@@ -54,18 +54,17 @@ def find(root: lxml.html.HtmlElement, learned: tuple[str, ...]) -> tuple[
     ([], "") when none is on the page or none holds MIN_SHARE of its story text: then
     the page is scored as any other (another template, a page of another kind).
     """
-    if not learned:
-        return [], ""
-    body = root.find("body")
-    total = story_chars(body if body is not None else root)
     best: tuple[int, list[lxml.html.HtmlElement], str] = (0, [], "")
     for sig in learned:
         found = _find_all(root, sig)
-        chars = sum(story_chars(el) for el in found)
+        chars = sum(prose_chars(el) for el in found)
         if found and chars > best[0]:
             best = (chars, found, sig)
     chars, found, sig = best
-    if chars < MIN_CHARS or chars < MIN_SHARE * total:
+    if chars < MIN_CHARS:
+        return [], ""
+    body = root.find("body")
+    if chars < MIN_SHARE * prose_chars(body if body is not None else root):
         return [], ""
     return found, sig
 
@@ -82,10 +81,14 @@ def _find_all(root: lxml.html.HtmlElement, sig: str) -> list[lxml.html.HtmlEleme
 
 def _find_one(root: lxml.html.HtmlElement, part: str,
               taken: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
-    match = TAG_RE.match(part.rsplit(" > ", 1)[-1])
+    own = part.rsplit(" > ", 1)[-1]
+    match = TAG_RE.match(own)
     if match is None:
         return None
+    first_class = own.partition(".")[2].partition(".")[0]  # a cheap test before the full one
     for el in root.iter(match[1]):
+        if first_class and first_class not in (el.get("class") or ""):
+            continue
         if el not in taken and _part(el) == part:
             return el
     return None
