@@ -294,12 +294,30 @@ def classify_page(html: bytes | str | Any) -> PageKind:
         return PageKind(True, f"og:type {og_type}")
     if found := next((kind for kind in types if kind in NON_ARTICLE_TYPES), ""):
         return PageKind(False, f"JSON-LD {found}")
-    # og:type website alone is no proof: real articles say it (sputniknews.com, ascom.com).
-    if og_type == "website" and "website" in types:
+    # og:type website alone is no proof: real articles say it (sputniknews.com, ascom.com),
+    # and blogs say it with a JSON-LD WebSite too: a page holding a story is tracked.
+    if og_type == "website" and "website" in types and not _holds_story(root):
         return PageKind(False, "og:type website, JSON-LD WebSite")
     if og_type in ("profile", "book", "music.song", "video.other", "product"):
         return PageKind(False, f"og:type {og_type}")
     return PageKind(None)
+
+
+STORY_MIN_PARAGRAPHS = 4  # paragraphs of running text side by side in one element ...
+STORY_MIN_CHARS = 1200  # ... holding this much text: a story, not a list of teasers
+
+
+def _holds_story(root: Any) -> bool:
+    """Whether one element holds several long paragraphs side by side (a teaser card
+    holds one excerpt; a home page's excerpts sit in separate cards)."""
+    counts: dict[Any, list[int]] = {}
+    for para in root.iter("p"):
+        length = len(para.text_content())
+        parent = para.getparent()
+        if length >= 80 and parent is not None:
+            counts.setdefault(parent, []).append(length)
+    return any(len(found) >= STORY_MIN_PARAGRAPHS and sum(found) >= STORY_MIN_CHARS
+               for found in counts.values())
 
 
 def page_is_article(html: bytes | str) -> bool | None:

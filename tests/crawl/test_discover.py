@@ -272,6 +272,25 @@ def test_page_is_article(head: str, expected: bool | None) -> None:
     assert page_is_article(f"<html><head>{head}</head><body><p>x</p></body></html>") is expected
 
 
+def test_a_site_that_calls_every_page_a_website_still_has_stories() -> None:
+    website = '<meta property="og:type" content="website">' + ARTICLE_LD % "WebSite"
+    story = "".join(f"<p>{'A sentence of the story that runs on for a while. ' * 4}{n}</p>"
+                    for n in range(6))
+    teasers = "".join(f"<div class='card'><h2><a href='/s{n}'>Story {n}</a></h2><p>"
+                      f"{'An excerpt of the story that runs on for a while. ' * 4}</p></div>"
+                      for n in range(12))
+    page = "<html><head>{}</head><body><main>{}</main></body></html>"
+    assert page_is_article(page.format(website, f"<article>{story}</article>")) is None
+    assert page_is_article(page.format(website, teasers)) is False
+
+
+@pytest.mark.skipif(not (BENCHMARK.parent / "wcxb-dev").is_dir(), reason="needs ../shared")
+@pytest.mark.parametrize("page", ["0091", "0244"])  # real blog posts, og:type website
+def test_real_blog_posts_that_say_website_are_not_refused(page: str) -> None:
+    html = gzip.open(BENCHMARK.parent / "wcxb-dev" / "html" / f"{page}.html.gz").read()
+    assert page_is_article(html) is not False
+
+
 def test_page_is_article_on_fixtures() -> None:
     assert page_is_article(fixture("section.html")) is False
     assert classify_page(fixture("section.html")).evidence == "JSON-LD collectionpage"
