@@ -63,7 +63,7 @@ class ArchivePipeline:
         try:
             if isinstance(item, PageItem):
                 assert page is not None
-                baseline = await self._baseline(item, page)
+                page, baseline = await self._baseline(item, page)
                 if baseline is not None and text_hash(
                         baseline.headline, baseline.byline, baseline.body) == text_hash(
                         page.headline, page.byline, page.body):
@@ -111,25 +111,29 @@ class ArchivePipeline:
                                      selectors=selectors, profile=profile)
         if self.learning is None or self.learning.profile(item.source) is profile:
             return page  # cleaned with what is known now (issue 10: no second pass over it)
-        # Learned since: clean again, as what is learned also picks the container and the
-        # headline, not only the paragraphs left out (rare: pages in flight at that moment).
-        return await self._clean(item, body, encoding)
+        # Learned since: what was learned is applied to the text. A container or headline
+        # learned meanwhile is used from the next fetch on, when the earlier fetch's page,
+        # cleaned again (`_baseline`), shows the page did not change (`_catch_up`).
+        return self.learning.settle(item.source, page)
 
-    async def _baseline(self, item: PageItem, page: CleanPage) -> CleanPage | None:
-        """The current version's kept page, cleaned now as `page` was, when their texts
-        differ: the archive tells a change of cleaner or of learned state from an edit."""
+    async def _baseline(self, item: PageItem,
+                        page: CleanPage) -> tuple[CleanPage, CleanPage | None]:
+        """The page, and the current version's kept page cleaned now as the page is, when
+        their texts differ: the archive tells a change of cleaner or of learned state from
+        an edit. Both are cleaned with what is known now (the page may have been cleaned
+        before a container or a headline of its site was learned)."""
         assert self.archive is not None
         if not page.body or page.blocked:
-            return None
+            return page, None
         try:
             kept = self.archive.stale_raw([item.url, item.requested_url],
                                           text_hash(page.headline, page.byline, page.body))
         except ArchiveError as error:  # a kept page that cannot be read: compare texts only
             logger.warning("%s: %s", item.url, error)
-            return None
+            return page, None
         if kept is None:
-            return None
-        return await self._clean(item, *kept)
+            return page, None
+        return await self._clean(item), await self._clean(item, *kept)
 
     async def _catch_up(self, item: PageItem) -> None:
         """The page did not change but Stet's reading of it did (a new cleaner, a selector,
