@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,10 @@ def fatal_errors(path: Path) -> Iterator[None]:
         raise archive_error(path, error) from error
 
 
+OPEN_ATTEMPTS = 5  # switching a new file to WAL can fail busy at once while another
+# process creates it (SQLite does not always wait on the busy timeout there)
+
+
 def open_database(path: str | Path) -> Database:
     """A sqlite-utils Database on path, in WAL mode with a long busy timeout, migrated."""
     path = Path(path)
@@ -66,6 +71,17 @@ def open_database(path: str | Path) -> Database:
         raise ArchiveError(f"cannot open archive {path}: folder {path.parent} does not exist")
     if path.is_dir():
         raise ArchiveError(f"cannot open archive {path}: it is a directory")
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            return _open(path)
+        except ArchiveError as error:
+            if attempt == OPEN_ATTEMPTS or "locked" not in str(error):
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _open(path: Path) -> Database:
     conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
