@@ -113,6 +113,7 @@ def newsroom(path: Path) -> None:
     """Two articles edited today (one twice), and one edited yesterday."""
     archive = Archive(path)
     now = datetime.now(UTC).replace(microsecond=0)
+    midnight = now.replace(hour=0, minute=0, second=0)
     stories = {
         "https://news.example/budget": [
             ("Council approves budget", "The council approved 120 million.\n\nWork starts in May."),
@@ -124,7 +125,9 @@ def newsroom(path: Path) -> None:
     }
     for url, texts in stories.items():
         for n, (headline, body) in enumerate(texts):
-            when = now - timedelta(minutes=30 * (len(texts) - n)) if n else now - timedelta(2)
+            # Today's edits stay today's when the test runs just after midnight (UTC).
+            when = max(now - timedelta(minutes=30 * (len(texts) - n)),
+                       midnight + timedelta(seconds=n)) if n else now - timedelta(2)
             item = PageItem(url=url, source="example", status=200, body=body.encode(),
                             fetched_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
             archive.save_page(item, CleanPage(headline=headline, byline="By Ana", body=body))
