@@ -126,8 +126,7 @@ class ArchivePipeline:
         if not page.body or page.blocked:
             return page, None
         try:
-            kept = self.archive.stale_raw([item.url, item.requested_url],
-                                          text_hash(page.headline, page.byline, page.body))
+            kept = self.archive.stale_raw([item.url, item.requested_url], page)
         except ArchiveError as error:  # a kept page that cannot be read: compare texts only
             logger.warning("%s: %s", item.url, error)
             return page, None
@@ -145,15 +144,8 @@ class ArchivePipeline:
             self.archive.find_article(item.requested_url) if item.requested_url else None)
         if article is None:
             return
-        pages = {}
-        for version in self.archive.versions(article.id):
-            try:
-                kept = self.archive.raw_page(version.raw_hash) if version.raw_hash else None
-            except ArchiveError as error:  # that version keeps the text it has
-                logger.warning("%s version %d: %s", item.url, version.version, error)
-                continue
-            if kept is not None:
-                pages[version.version] = await self._clean(item, *kept)
+        pages = {number: await self._clean(item, body, encoding)
+                 for number, body, encoding in self.archive.kept_pages(article.id)}
         rewritten, merged = self.archive.rewrite_versions(article.id, pages, CLEANER_VERSION)
         logger.info("%s read again from its kept pages: %d versions with new text, %d merged",
                     item.url, rewritten, merged)

@@ -67,12 +67,7 @@ def reextract(archive: Archive, *, source: str = "",
 def _clean_versions(archive: Archive, article_id: int, url: str,
                     selectors: Selectors | None, profile: SiteProfile) -> dict[int, CleanPage]:
     pages = {}
-    for version in archive.versions(article_id):
-        kept = archive.raw_page(version.raw_hash) if version.raw_hash else None
-        if kept is None:
-            logger.warning("article %s version %s has no kept HTML", article_id, version.version)
-            continue
-        body, encoding = kept
-        pages[version.version] = clean_page(body, url, encoding=encoding, selectors=selectors,
-                                            profile=profile)
+    for number, body, encoding in archive.kept_pages(article_id):
+        pages[number] = clean_page(body, url, encoding=encoding, selectors=selectors,
+                                   profile=profile)
     return pages

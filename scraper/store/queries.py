@@ -6,6 +6,7 @@ With store.py (which writes), the only modules that hold SQL.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,16 +14,21 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from scraper.errors import ArchiveError
 from scraper.model import (
     Article,
     Change,
+    CleanPage,
     DueArticle,
     Event,
     Version,
 )
+from scraper.store.normalize import text_hash
 from scraper.store.rawpages import RawPages
 from scraper.store.rows import article_from_row, change_from_row, version_from_row
 from scraper.timeutil import iso
+
+logger = logging.getLogger(__name__)
 
 
 class ArchiveQueries:
@@ -144,18 +150,34 @@ class ArchiveQueries:
         page = self.raw.load(raw_hash)
         return None if page is None else (page.content, page.encoding)
 
-    def stale_raw(self, urls: list[str], text_hash: str) -> tuple[bytes, str | None] | None:
+    def stale_raw(self, urls: list[str], page: CleanPage) -> tuple[bytes, str | None] | None:
         """The kept HTML of the current version of the article at one of `urls`, when its
-        text is not the one hashed as `text_hash` (normalize.text_hash); else None."""
+        text is not `page`'s; else None (the page's text is hashed only then)."""
         article_id = next((found for found in map(self._article_id, filter(None, urls))
                            if found is not None), None)
         row = None if article_id is None else self.db.execute(
             "select v.text_hash, v.raw_hash from articles a join versions v on "
             "v.article_id = a.id and v.version = a.current_version where a.id = ?",
             [article_id]).fetchone()
-        if row is None or not row[1] or row[0] == text_hash:
+        if row is None or not row[1] or row[0] == text_hash(page.headline, page.byline,
+                                                            page.body):
             return None
         return self.raw_page(row[1])
+
+    def kept_pages(self, article_id: int) -> Iterator[tuple[int, bytes, str | None]]:
+        """Each version of an article with its kept HTML and charset; a version whose kept
+        page is gone (pruned) or cannot be read is left out, with a warning."""
+        for version in self.versions(article_id):
+            try:
+                kept = self.raw_page(version.raw_hash) if version.raw_hash else None
+            except ArchiveError as error:
+                logger.warning("article %s version %s: %s", article_id, version.version, error)
+                continue
+            if kept is None:
+                logger.warning("article %s version %s has no kept HTML", article_id,
+                               version.version)
+                continue
+            yield version.version, kept[0], kept[1]
 
     def current_headlines(self, source: str) -> list[tuple[int, str]]:
         """Each article of a source with the headline of its current version."""

@@ -161,7 +161,7 @@ def test_a_cleaner_change_alone_makes_no_version(tmp_path: Path) -> None:
     archive.save_page(first, old_cleaner)
     again = item(html.encode(), "2026-12-06T11:00:00Z")
     now = clean_page(html, again.url)
-    kept = archive.stale_raw([again.url], "")
+    kept = archive.stale_raw([again.url], now)
     assert kept is not None and kept[0] == html.encode()
     assert archive.save_page(again, now, baseline=clean_page(kept[0], again.url)) == "unchanged"
     assert archive.save_page(item(html.encode(), "2026-12-06T12:00:00Z"), now) == "changed"
