@@ -188,6 +188,11 @@ def is_furniture(articles: int, source_articles: int) -> bool:
             and articles >= FURNITURE_MIN_SHARE * source_articles)
 
 
+def is_template(articles: int, source_articles: int) -> bool:
+    """A container scoring chose on this many distinct articles is their template's."""
+    return articles >= FURNITURE_MIN_ARTICLES
+
+
 def is_affix(articles: int, source_articles: int) -> bool:
     """Most of a source's headlines carry it: the site's name, not a story's words."""
     return (articles >= FURNITURE_MIN_ARTICLES

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from scraper.clean import CLEANER_VERSION
@@ -101,7 +101,7 @@ class SiteLearning:
     def observe(self, source: str, article_id: int, versions: list[Version],
                 learned_from: str = "crawl", template: str = "") -> list[str]:
         """Record what these versions of one article show; returns fingerprints newly learned
-        that apply to stored text (furniture and volatile lines)."""
+        that apply to stored text (furniture, volatile lines, headlines, title affixes)."""
         sightings = list(sightings_of(versions))
         if template and versions:
             sightings.append(Sighting("container", site.fingerprint(f"container:{template}"),
@@ -114,42 +114,35 @@ class SiteLearning:
                 [{"source": source, "kind": s.kind, "fingerprint": s.fingerprint,
                   "article_id": article_id, "version": s.version, "seen_at": now}
                  for s in sightings], ignore=True)
-            containers = self._learn_containers(source, sightings, now, learned_from)
+            total = count_articles(self.archive, source)
+            containers = self._learn_kind(source, sightings, "container", total, now,
+                                          learned_from, site.is_template)
             learned = self._learn(source, sightings, versions[-1].body, now, learned_from)
-            learned += self._learn_headlines(source, sightings, now, learned_from)
+            # A headline many articles show is the site's or a section's name; a title
+            # affix most of them carry is the site's name.
+            for kind, rule in (("headline", site.is_furniture), ("affix", site.is_affix)):
+                learned += [s.fingerprint for s in self._learn_kind(
+                    source, sightings, kind, total, now, learned_from, rule)]
         if learned or containers:
             self._profiles.pop(source, None)
             if self.refilter:
                 self.filter_history(source, self.articles_with(source, learned))
         return learned
 
-    def _learn_containers(self, source: str, sightings: list[Sighting], now: str,
-                          learned_from: str) -> list[str]:
-        """A container chosen on enough distinct articles is that template's: learned."""
-        known = set(self.profile(source).containers)
+    def _learn_kind(self, source: str, sightings: list[Sighting], kind: str, total: int,
+                    now: str, learned_from: str,
+                    enough: Callable[[int, int], bool]) -> list[Sighting]:
+        """The sightings of one kind seen on `enough` distinct articles (of the source's
+        `total`), newly learned."""
+        profile = self.profile(source)
+        known = set(profile.containers) | profile.headlines | set(profile.affixes)
         fresh = {s.fingerprint: s for s in sightings
-                 if s.kind == "container" and s.example not in known}
-        found = [fresh[fp] for fp, articles in count_sightings(
-            self.archive, source, "container", fresh) if articles >= site.FURNITURE_MIN_ARTICLES]
+                 if s.kind == kind and s.fingerprint not in known and s.example not in known}
+        found = [fresh[fp] for fp, articles in count_sightings(self.archive, source, kind, fresh)
+                 if enough(articles, total)]
         for sighting in found:
             save_block(self.archive, sighting, source, now, learned_from)
-        return [s.example for s in found]
-
-    def _learn_headlines(self, source: str, sightings: list[Sighting], now: str,
-                         learned_from: str) -> list[str]:
-        """A headline many articles show is the site's or a section's name; a title affix
-        most of them carry is the site's name."""
-        profile, total = self.profile(source), count_articles(self.archive, source)
-        known = profile.headlines | set(profile.affixes)
-        learned = []
-        for kind, least in (("headline", site.is_furniture), ("affix", site.is_affix)):
-            fresh = {s.fingerprint: s for s in sightings
-                     if s.kind == kind and s.fingerprint not in known and s.example not in known}
-            for fp, articles in count_sightings(self.archive, source, kind, fresh):
-                if least(articles, total):
-                    save_block(self.archive, fresh[fp], source, now, learned_from)
-                    learned.append(fp)
-        return learned
+        return found
 
     def _learn(self, source: str, sightings: list[Sighting], body: str, now: str,
                learned_from: str) -> list[str]:
