@@ -41,10 +41,9 @@ from scraper.crawl.responses import (
 )
 from scraper.crawl.safety import SKIP_PREFIXES, VERIFY_META
 from scraper.crawl.sources import Source, load_sources, resolve_sources
-from scraper.crawl.walk import SourceWalk, budget_from, restore_walks, save_walks
+from scraper.crawl.walk import SourceWalk, begin_pass, budget_from, save_walks
 from scraper.errors import ConfigError
 from scraper.model import DueArticle, FetchItem, PageItem
-from scraper.store import Archive
 from scraper.store.frontier import Frontier
 from scraper.timeutil import iso, utcnow
 from scraper.urls import (
@@ -117,19 +116,11 @@ class ArticlesSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         if not self.sources:
             return
-        archive = Archive(self.db_path)
-        try:
-            due = {name: archive.due_articles(name, utcnow(), everything=self.everything)
-                   for name in self.sources}
-            self.known = {name: archive.known_urls(name) for name in self.sources}
-            self.last_checks = {name: archive.last_checks(name) for name in self.sources}
-            restore_walks(Frontier(self.db_path, archive.db), self.walks, self.known)
-            self.restored.update(self.walks)
-        finally:
-            archive.close()
+        due, resting = self.read_archive()
         for name, source in self.sources.items():
-            self.logger.info("%s: %s articles due, %s known", name, len(due[name]),
-                             len(self.known[name]))
+            self.logger.info("%s: %s articles due, %s known, %s new URLs resting after "
+                             "failed fetches", name, len(due[name]), len(self.known[name]),
+                             len(resting[name]))
             self.rechecked[name] = {article.url for article in due[name]}
             self.known[name].update(self.rechecked[name])
             for url in source.urls:
@@ -143,6 +134,14 @@ class ArticlesSpider(Spider):
                 if article is not None:
                     yield self.article_request(self.sources[name], article.url, article.etag,
                                                article.last_modified)
+
+    def read_archive(self) -> tuple[dict[str, list[DueArticle]], dict[str, frozenset[str]]]:
+        """Per source: the known articles due now, and the new URLs resting after failed
+        fetches; known URLs, last checks and walks are set from the archive too."""
+        start = begin_pass(self.db_path, list(self.sources), self.walks, self.everything)
+        self.known, self.last_checks = start.known, start.last_checks
+        self.restored.update(self.walks)
+        return start.due, start.resting
 
     def closed(self, reason: str) -> None:
         """Hand what the budgets left to the next pass: the frontier, and the sitemaps read."""

@@ -17,11 +17,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from scraper.model import DueArticle
+from scraper.store import Archive
 from scraper.store.frontier import Frontier, Pending, SitemapRead
-from scraper.timeutil import iso, parse_iso
+from scraper.timeutil import iso, parse_iso, utcnow
 
 UNDATED_RANK = 2**62  # an entry without a date goes before every dated one: it is current
 CLOCK_SLACK = timedelta(days=2)  # a date further ahead of our clock is a typo, not the newest
@@ -71,19 +74,24 @@ class SourceWalk:
         self._heaps: dict[str, list[tuple[int, int, Pending]]] = {"article": [], "sitemap": []}
         self._out: dict[str, Pending] = {}  # released, not finished
         self._failed: list[Pending] = []  # fetches that failed: the next pass tries again
+        self._resting: list[Pending] = []  # failed before and resting: kept, not fetched
         self._sitemaps_seen: set[str] = set()
         self._sections: set[str] = set()
         self._order = itertools.count()
 
-    def restore(self, pending: Iterable[Pending], reads: dict[str, SitemapRead]) -> None:
-        """What earlier passes left: their frontier and the sitemaps they read."""
+    def restore(self, pending: Iterable[Pending], reads: dict[str, SitemapRead],
+                resting: frozenset[str] = frozenset()) -> None:
+        """What earlier passes left: their frontier and the sitemaps they read. Resting
+        article URLs (failed fetches, see ``rest_after``) stay in the frontier unfetched."""
         self.reads = dict(reads)
         for read in reads.values():
             self.note_date(read.lastmod)
         for entry in pending:
             self.note_date(entry.listed)
         for entry in pending:
-            if entry.kind == "sitemap":
+            if entry.kind == "article" and entry.url in resting:
+                self._resting.append(entry)
+            elif entry.kind == "sitemap":
                 self.add_sitemap(entry.url, entry.listed)
             else:
                 self.add_article(entry.url, entry.listed)
@@ -205,17 +213,50 @@ class SourceWalk:
     def frontier(self) -> list[Pending]:
         """What this pass leaves to the next: everything listed and not fetched, newest first."""
         left = [*self._heaps["sitemap"], *self._heaps["article"]]
-        return [entry for _, _, entry in sorted(left)] + [*self._out.values(), *self._failed]
+        return [entry for _, _, entry in sorted(left)] + [*self._out.values(), *self._failed,
+                                                          *self._resting]
+
+
+@dataclass(frozen=True)
+class PassStart:
+    """What a pass reads from the archive before its first request, per source."""
+    due: dict[str, list[DueArticle]]  # known articles whose revisit time has come
+    known: dict[str, set[str]]  # URLs never to request as new
+    last_checks: dict[str, dict[str, DueArticle]]  # every article, by URL
+    resting: dict[str, frozenset[str]]  # new URLs resting after failed fetches
+
+
+def begin_pass(db_path: str | Path, names: list[str], walks: dict[str, SourceWalk],
+               everything: bool = False) -> PassStart:
+    """Read what the pass needs and restore the walks' frontiers. With everything (``stet
+    crawl --all``) every known article is due and no new URL rests."""
+    archive = Archive(db_path)
+    try:
+        now = utcnow()
+        due = {name: archive.due_articles(name, now, everything=everything) for name in names}
+        known = {name: archive.known_urls(name) for name in names}
+        resting = {name: frozenset() if everything
+                   else frozenset(archive.resting_urls(name, now)) for name in names}
+        start = PassStart(due, known, {name: archive.last_checks(name) for name in names},
+                          resting)
+        restore_walks(Frontier(db_path, archive.db), walks, known, resting)
+    finally:
+        archive.close()
+    return start
 
 
 def restore_walks(frontier: Frontier, walks: dict[str, SourceWalk],
-                  known: dict[str, set[str]]) -> None:
+                  known: dict[str, set[str]],
+                  resting: dict[str, frozenset[str]] | None = None) -> None:
     """Hand each walk what earlier passes listed but left unfetched (but for the URLs now
-    known) and the sitemaps they read; the restored article URLs become known."""
+    known) and the sitemaps they read; the restored article URLs become known, and so do
+    the resting ones: not requested this pass, wherever they are listed."""
     for name, walk in walks.items():
+        rest = (resting or {}).get(name, frozenset())
         pending = [p for p in frontier.pending(name) if p.url not in known[name]]
         known[name].update(p.url for p in pending if p.kind == "article")
-        walk.restore(pending, frontier.sitemap_reads(name))
+        known[name].update(rest)
+        walk.restore(pending, frontier.sitemap_reads(name), rest)
 
 
 def save_walks(frontier: Frontier, walks: dict[str, SourceWalk]) -> Counter[str]:

@@ -23,8 +23,10 @@ from scraper.model import (
     Event,
     Version,
 )
+from scraper.store.checks_schema import FETCHED_AT, OUTCOME_CODES
 from scraper.store.normalize import text_hash
 from scraper.store.rawpages import RawPages
+from scraper.store.revisit import FAILURE_MEMORY, rest_after
 from scraper.store.rows import article_from_row, change_from_row, version_from_row
 from scraper.timeutil import iso
 
@@ -61,6 +63,19 @@ class ArchiveQueries:
             params,
         ).fetchall()
         return [DueArticle(url, etag or "", modified or "") for url, etag, modified in rows]
+
+    def resting_urls(self, source: str, now: datetime) -> set[str]:
+        """New URLs of a source (never archived) whose last fetches failed and whose rest
+        after them (``revisit.rest_after``) has not ended: the pass does not request them."""
+        since = iso(now - FAILURE_MEMORY)
+        rows = self.db.execute(
+            f"select url, count(*), max(at) from checks "
+            f"where source = (select id from check_sources where name = ?) "
+            f"and {FETCHED_AT} >= ? and article_id is null and outcome = ? group by url",
+            [source, since, OUTCOME_CODES.index("error")]).fetchall()
+        moment = now.timestamp()
+        return {url for url, failures, last in rows
+                if url and last + rest_after(failures).total_seconds() > moment}
 
     def last_checks(self, source: str) -> dict[str, DueArticle]:
         """Each article of a source by URL, with its validators and when it was last checked."""

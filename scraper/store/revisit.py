@@ -58,3 +58,19 @@ def parse_policy(raw: object) -> RevisitPolicy:
     if ages != sorted(ages) or len(set(ages)) != len(ages):
         raise ConfigError("revisit ages must increase from one step to the next")
     return RevisitPolicy(steps=tuple(steps))
+
+
+# A new URL whose fetch failed (a server error, a timeout, a page with no article text)
+# is tried again on the next pass: a new story is edited most in its first hours. After a
+# second failure in a row it rests, longer after each: an hour, four, sixteen, at most a
+# week, so a link that never works costs a request a week, not one a pass.
+FIRST_REST = timedelta(hours=1)
+LONGEST_REST = timedelta(days=7)
+FAILURE_MEMORY = timedelta(days=30)  # failures older than this are not counted
+
+
+def rest_after(failures: int) -> timedelta:
+    """How long a new URL rests after its failures-th failed fetch in a row."""
+    if failures <= 1:
+        return timedelta(0)
+    return min(FIRST_REST * (1 << 2 * min(failures - 2, 8)), LONGEST_REST)
