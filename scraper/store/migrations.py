@@ -16,6 +16,8 @@ from scraper.store.checks_schema import (
     OUTCOME_CODE,
     run_script,
 )
+from scraper.store.migrations_learning import DESCRIPTIONS as LEARNING_DESCRIPTIONS
+from scraper.store.migrations_learning import m010_site_learning
 from scraper.store.search_schema import compact_search_index
 
 migrations = Migrations("stet")
@@ -279,36 +281,8 @@ DESCRIPTIONS["raw_pages"] = (
     "the article's previous raw page (base); older rows zlib.")
 
 
-@migrations()
-def m010_site_learning(db: Database) -> None:
-    """What Stet learned about each source (issue 9): furniture and volatile blocks.
-
-    site_sightings: which articles' versions held each block fingerprint (the evidence);
-    site_blocks: the blocks learned from it, with when and from which articles/versions.
-    """
-    db.table("site_sightings").create(
-        {"source": str, "kind": str, "fingerprint": str, "article_id": int, "version": int,
-         "seen_at": str},
-        pk=("source", "kind", "fingerprint", "article_id"),
-    )
-    db.table("site_blocks").create(
-        {"source": str, "kind": str, "fingerprint": str, "example": str, "pages": int,
-         "first_learned": str, "last_learned": str, "articles": str, "versions": str,
-         "learned_from": str},
-        pk=("source", "kind", "fingerprint"),
-    )
-    db.table("site_blocks").create_index(["source", "kind"])
-
-
-DESCRIPTIONS["site_blocks"] = (
-    "What Stet learned about each source's pages (`stet sources show NAME`): furniture (a "
-    "paragraph found on many of its articles) and volatile shapes (a line whose figures or "
-    "dates change on every fetch), left out of every body; template containers (the "
-    "signature of the element holding the story, looked for first); site-wide headlines "
-    "and title affixes (the site's name, never a story's headline); with the articles and "
-    "versions it was learned from.")
-DESCRIPTIONS["site_sightings"] = (
-    "The evidence for site_blocks: which articles of a source held each block fingerprint.")
+migrations()(m010_site_learning)  # site learning's schema: migrations_learning.py
+DESCRIPTIONS.update(LEARNING_DESCRIPTIONS)
 
 
 @migrations()
