@@ -17,7 +17,7 @@ from scraper.store.checks_schema import (
     run_script,
 )
 from scraper.store.migrations_learning import DESCRIPTIONS as LEARNING_DESCRIPTIONS
-from scraper.store.migrations_learning import m010_site_learning
+from scraper.store.migrations_learning import m010_site_learning, m070_compact_sightings
 from scraper.store.search_schema import compact_search_index
 
 migrations = Migrations("stet")
@@ -271,7 +271,7 @@ DESCRIPTIONS["checks"] = (
     "The compact storage of every fetch (read it through the fetches view): time in seconds "
     "since 1970, outcome and source as small integers, the URL only where it is not the "
     "article's.")
-DESCRIPTIONS["check_sources"] = "The sources named in checks, each once."
+DESCRIPTIONS["check_sources"] = "The sources named in checks and sightings, each once."
 DESCRIPTIONS["fetches"] = (
     "One row per attempt to fetch a page, with its outcome: new, changed, unchanged, "
     "not_modified, gone, error or skipped (a view over checks).")
@@ -374,3 +374,6 @@ def m034_dictionaries_per_template(db: Database) -> None:
 @migrations()
 def m060_compact_search_index(db: Database) -> None:  # issue 10: see search_schema.py
     compact_search_index(db)
+
+
+migrations()(m070_compact_sightings)  # issue 10: see migrations_learning.py

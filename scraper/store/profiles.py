@@ -2,12 +2,13 @@
 
 ``SiteLearning`` records, for each stored version, the fingerprints of its paragraphs
 (furniture evidence) and the shapes of its short lines with figures or dates (where a
-volatile shape would apply), in ``site_sightings``. A paragraph held by enough distinct
-articles becomes a ``site_blocks`` row (with its shape, when it has figures or dates:
-today's date on every page is volatile); the versions of the articles that
-held it are then filtered at once (``Archive.rewrite_versions``), so the next fetch of
-those articles compares like with like and a false version made before the block was
-learned is merged away. The decisions are pure functions in ``clean/site.py``.
+volatile shape would apply), in ``sightings`` (integers; the ``site_sightings`` view spells
+them out). A paragraph held by enough distinct articles becomes a ``site_blocks`` row
+(with its shape, when it has figures or dates: today's date on every page is volatile);
+the versions of the articles that held it are then filtered at once
+(``Archive.rewrite_versions``), so the next fetch of those articles compares like with
+like and a false version made before the block was learned is merged away. The
+decisions are pure functions in ``clean/site.py``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,21 @@ from scraper.clean import site as site
 from scraper.clean.site import SiteProfile
 from scraper.model import CleanPage, Version
 from scraper.store.archive import Archive
+from scraper.store.checks import source_id
 from scraper.store.file import write_transaction
+from scraper.store.migrations_learning import (
+    SIGHTING_KINDS,
+    fingerprint_number,
+    fingerprint_text,
+)
 from scraper.timeutil import iso, normalize_iso, utcnow
 
 logger = logging.getLogger(__name__)
 KINDS = ("furniture", "volatile", "container", "headline", "affix")  # site_blocks' kinds
 EVIDENCE_SHOWN = 20  # articles and versions named in a learned block's row
 CHUNK = 400  # fingerprints per IN (...) query
+KIND = {name: code for code, name in enumerate(SIGHTING_KINDS)}
+ANY_KIND = f"kind in ({', '.join(str(code) for code in KIND.values())})"  # the key's 2nd column
 
 
 @dataclass(frozen=True)
@@ -109,11 +118,12 @@ class SiteLearning:
         if not source or not sightings:
             return []
         with write_transaction(self.archive.db, self.archive.path) as db:
-            now = iso(utcnow())
-            db.table("site_sightings").insert_all(
-                [{"source": source, "kind": s.kind, "fingerprint": s.fingerprint,
-                  "article_id": article_id, "version": s.version, "seen_at": now}
-                 for s in sightings], ignore=True)
+            now, key = iso(utcnow()), source_id(db, source)
+            db.conn.executemany(
+                "insert or ignore into sightings (source, kind, fingerprint, article_id, "
+                "version) values (?, ?, ?, ?, ?)",
+                [(key, KIND[s.kind], fingerprint_number(s.fingerprint), article_id,
+                  s.version) for s in sightings])
             total = count_articles(self.archive, source)
             containers = self._learn_kind(source, sightings, "container", total, now,
                                           learned_from, site.is_template)
@@ -167,10 +177,12 @@ class SiteLearning:
 
     def articles_with(self, source: str, fingerprints: list[str]) -> list[int]:
         found: set[int] = set()
+        key = source_id(self.archive.db, source, create=False)
         for chunk in chunks(fingerprints):
             rows = self.archive.db.execute(
-                "select distinct article_id from site_sightings where source = ? and "
-                f"fingerprint in ({','.join('?' * len(chunk))})", [source, *chunk]).fetchall()
+                f"select distinct article_id from sightings where source = ? and {ANY_KIND} "
+                f"and fingerprint in ({','.join('?' * len(chunk))})",
+                [key, *map(fingerprint_number, chunk)]).fetchall()
             found.update(int(row[0]) for row in rows)
         return sorted(found)
 
@@ -223,23 +235,25 @@ def count_articles(archive: Archive, source: str) -> int:
 def count_sightings(archive: Archive, source: str, kind: str,
                     chosen: dict[str, Sighting]) -> list[tuple[str, int]]:
     found = []
+    key = source_id(archive.db, source, create=False)
     for chunk in chunks(list(chosen)):
         found.extend(archive.db.execute(
-            "select fingerprint, count(*) from site_sightings where source = ? and kind = ? and "
+            "select fingerprint, count(*) from sightings where source = ? and kind = ? and "
             f"fingerprint in ({','.join('?' * len(chunk))}) group by fingerprint",
-            [source, kind, *chunk]).fetchall())
-    return [(str(fp), int(n)) for fp, n in found]
+            [key, KIND[kind], *map(fingerprint_number, chunk)]).fetchall())
+    return [(fingerprint_text(fp), int(n)) for fp, n in found]
 
 
 def save_block(archive: Archive, sighting: Sighting, source: str, now: str,
                learned_from: str) -> None:
+    key = [source_id(archive.db, source, create=False), fingerprint_number(sighting.fingerprint)]
     evidence = archive.db.execute(  # a volatile shape's evidence: where the shape was seen
-        "select article_id, min(version) from site_sightings where source = ? and "
-        "fingerprint = ? group by article_id order by article_id limit ?",
-        [source, sighting.fingerprint, EVIDENCE_SHOWN]).fetchall()
+        f"select article_id, min(version) from sightings where source = ? and {ANY_KIND} "
+        "and fingerprint = ? group by article_id order by article_id limit ?",
+        [*key, EVIDENCE_SHOWN]).fetchall()
     articles = int(archive.db.execute(
-        "select count(distinct article_id) from site_sightings where source = ? and "
-        "fingerprint = ?", [source, sighting.fingerprint]).fetchone()[0])
+        f"select count(distinct article_id) from sightings where source = ? and {ANY_KIND} "
+        "and fingerprint = ?", key).fetchone()[0])
     archive.db.execute(
         "insert into site_blocks (source, kind, fingerprint, example, pages, first_learned, "
         "last_learned, articles, versions, learned_from) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from scraper.clean import clean_page
+from scraper.clean import site as site
 from scraper.model import PageItem
 from scraper.store import Archive
+from scraper.store.migrations import migrations
 from scraper.store.profiles import SiteLearning, learned_blocks
 from support.realsite import real_page, restory, stories
 
@@ -103,3 +107,29 @@ def test_learned_blocks_are_browsable_in_datasette(tmp_path: Path) -> None:
     assert "Tell us what YOU think..." in {row["example"] for row in rows}
     page = asyncio.run(ds.client.get("/archive/site_blocks"))
     assert "What Stet learned about each source" in page.text
+
+
+def test_evidence_from_before_the_compact_sightings_moves_over_and_still_teaches(
+        tmp_path: Path) -> None:
+    """An archive at the schema before m070 upgrades: every sighting reads back through the
+    site_sightings view as it was written, and learning goes on from it."""
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m070_compact_sightings")
+    advert, high = site.fingerprint("Advert"), "f" + site.fingerprint("Advert")[1:]
+    rows = [(SOURCE, "furniture", advert, 1, 1), (SOURCE, "furniture", advert, 2, 1),
+            (SOURCE, "shape", high, 2, 1), ("other", "headline", advert, 9, 2)]
+    for number in (1, 2):
+        old.execute("insert into articles (id, url, source) values (?, ?, ?)",
+                    [number, f"https://www.morebikes.co.uk/old-{number}/", SOURCE])
+    old.conn.executemany("insert into site_sightings (source, kind, fingerprint, article_id, "
+                         "version, seen_at) values (?, ?, ?, ?, ?, '2026-12-01T08:00:00Z')",
+                         rows)
+    old.conn.commit()
+    old.close()
+    archive = Archive(path)
+    assert sorted(archive.db.execute("select source, kind, fingerprint, article_id, version "
+                                     "from site_sightings").fetchall()) == sorted(rows)
+    store(archive, SiteLearning(archive), stories("wcxb-dev", 1))
+    block = next(b for b in learned_blocks(archive, SOURCE) if b.example == "Advert")
+    assert block.articles == (1, 2, 3) and block.pages == 3
