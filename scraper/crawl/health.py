@@ -60,8 +60,7 @@ def build_status(archive: Archive, configured: list[str]) -> StatusReport:
     states = load_source_states(archive)
     names = list(dict.fromkeys([*configured, *archive_sources(archive)]))
     rows = []
-    for name in names:
-        figures = source_figures(archive, name, since)
+    for name, figures in zip(names, source_figures(archive, names, since), strict=True):
         state = states.get(name)
         label = state.state if state else ("failed" if figures.last_state == "failed"
                                            else figures.last_state or "never run")

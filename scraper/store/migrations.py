@@ -377,3 +377,14 @@ def m060_compact_search_index(db: Database) -> None:  # issue 10: see search_sch
 
 
 migrations()(m070_compact_sightings)  # issue 10: see migrations_learning.py
+
+
+@migrations()
+def m071_status_indexes(db: Database) -> None:
+    """`stet status` on a big archive (issue 10): each source's articles and due articles
+    counted from one index, and the last day's edits found without reading every article."""
+    db.execute("drop index if exists idx_articles_source_next_check")
+    db.execute("create index if not exists idx_articles_source_next_check_state on articles "
+               "(source, next_check, state)")
+    db.execute("create index if not exists idx_versions_edits on versions "
+               "(fetched_at, article_id, version) where version > 1")

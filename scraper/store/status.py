@@ -81,24 +81,34 @@ def save_source_state(archive: Archive, state: SourceState) -> None:
             "last_error": state.last_error, "updated_at": iso(utcnow())}, pk="source")
 
 
-def source_figures(archive: Archive, source: str, since: str) -> SourceFigures:
-    """One source's figures for `stet status`; since: the start of "the last 24 h"."""
+def source_figures(archive: Archive, sources: list[str], since: str) -> list[SourceFigures]:
+    """Each source's figures for `stet status`; since: the start of "the last 24 h".
+
+    Articles and edits are counted for every source at once: one pass over the articles'
+    (source, next_check, state) index and one over the last day's edits (issue 10).
+    """
     db, now = archive.db, iso(utcnow())
+    articles = {row[0]: (int(row[1]), int(row[2])) for row in db.execute(
+        "select source, count(*), coalesce(sum(state = 'active' and next_check <= ?), 0) "
+        "from articles group by source", [now]).fetchall()}
+    edits = {row[0]: int(row[1]) for row in db.execute(
+        "select a.source, count(*) from versions v cross join articles a on a.id = v.article_id "
+        "where v.version > 1 and v.fetched_at >= ? group by a.source", [since]).fetchall()}
+    return [_figures(archive, source, since, articles.get(source, (0, 0)),
+                     edits.get(source, 0)) for source in sources]
+
+
+def _figures(archive: Archive, source: str, since: str, articles: tuple[int, int],
+             edits: int) -> SourceFigures:
+    db = archive.db
     last = db.execute(
         "select finished_at, coalesce(state, ''), coalesce(error, '') from passes "
         "where exists (select 1 from json_each(passes.sources) where value = ?) "
         "order by id desc limit 1", [source]).fetchone() or ("", "", "")
-    articles, due = db.execute(
-        "select count(*), coalesce(sum(state = 'active' and next_check <= ?), 0) "
-        "from articles where source = ?", [now, source]).fetchone()
-    edits = db.execute(
-        "select count(*) from versions join articles on articles.id = versions.article_id "
-        "where articles.source = ? and versions.version > 1 and versions.fetched_at >= ?",
-        [source, since]).fetchone()[0]
     outcomes = outcome_counts(db, since, [source])
     fetches, errors = sum(outcomes.values()), outcomes.get("error", 0)
-    return SourceFigures(source, last[0] or "", last[1], last[2], articles, due, edits,
-                         fetches, errors)
+    return SourceFigures(source, last[0] or "", last[1], last[2], articles[0], articles[1],
+                         edits, fetches, errors)
 
 
 def archive_sources(archive: Archive) -> list[str]:
