@@ -388,3 +388,10 @@ def m071_status_indexes(db: Database) -> None:
                "(source, next_check, state)")
     db.execute("create index if not exists idx_versions_edits on versions "
                "(fetched_at, article_id, version) where version > 1")
+
+
+@migrations()
+def m072_drop_text_hash_index(db: Database) -> None:
+    """No query looks versions up by text hash (a flip-flop is found among the article's
+    versions, read by (article_id, version)): its index cost ~90 bytes a version."""
+    db.execute("drop index if exists idx_versions_article_id_text_hash")
