@@ -148,7 +148,8 @@ def file_size(db: Database, path: Path) -> int:
 def breakdown(db: Database, articles: int) -> str:
     """Bytes per article in each kind of table (indexes with their table)."""
     kinds = {"versions": "versions", "raw_pages": "raw pages", "raw_dicts": "dictionaries",
-             "versions_fts": "search index"}
+             "versions_fts": "search index", "sightings": "site learning",
+             "site_": "site learning"}
     sizes: dict[str, int] = collections.Counter()
     for table, size in db.execute(
             "select coalesce(m.tbl_name, d.name), sum(d.pgsize) from dbstat d "
