@@ -122,10 +122,12 @@ def _open(ctx: click.Context, db_path: Path | None) -> Any:
 
 def _configured(ctx: click.Context) -> list[Any]:
     """The sources file's sources (none when the default file is missing); StetError."""
+    path = Path(ctx.obj["sources"])
+    if not (path.exists() or ctx.obj["sources_explicit"]):
+        return []  # and the sources module (URL rules, w3lib) is not imported
     from scraper.crawl.sources import load_sources
 
-    path = Path(ctx.obj["sources"])
-    return load_sources(path) if path.exists() or ctx.obj["sources_explicit"] else []
+    return load_sources(path)
 
 
 def _sources(ctx: click.Context, args: tuple[str, ...]) -> list[Any]:
