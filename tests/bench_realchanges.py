@@ -321,6 +321,9 @@ def score_edit(db: Path, tally: Tally, plan: Plan, got: Seen | None, number: int
 def run(args: argparse.Namespace, db: Path) -> tuple[Tally, list[Plan]]:
     started = time.monotonic()
     pages = load_pages(args.sets, args.limit)
+    if args.pages:  # edits and noise are seeded per page: a failure replays alone
+        wanted = set(args.pages.split(","))
+        pages = [p for p in pages if p.key in wanted or p.key.split("/", 1)[1] in wanted]
     if args.articles > 1:
         pages = with_siblings(pages, args.articles, stories("wcxb-dev", 80))
     plans = make_plans(pages, args.rounds, args.rate, args.seed)
@@ -392,6 +395,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.4, help="share of pages edited a round")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--worst", action="store_true", help="list every failure")
+    parser.add_argument("--pages", default="",
+                        help="only these pages, by id or set/id, comma-separated "
+                             "(e.g. 0041,article-extraction/57e2e988...)")
     parser.add_argument("--db", default="", help="keep the archive in this (new) file")
     parser.add_argument("--articles", type=int, default=1,
                         help="articles per real template (its story swapped for others'), so "
