@@ -144,6 +144,16 @@ class CleanPage:
 
 
 @dataclass(frozen=True)
+class Ordered:
+    """The current version's kept page and a fetched page, both cleaned with the items of
+    their link lists in one order (clean_page(..., ordered=True)): what the archive
+    compares when the two texts differ by more than volatile noise."""
+
+    kept: CleanPage
+    page: CleanPage
+
+
+@dataclass(frozen=True)
 class Text:
     """One version's text as stored."""
 

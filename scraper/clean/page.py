@@ -23,6 +23,7 @@ from scraper.clean import rules as rules
 from scraper.clean import template as template
 from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
 from scraper.clean.lines import is_call_to_action, is_meta_line
+from scraper.clean.lists import order_link_lists
 from scraper.clean.meta import (
     WORD_RE,
     Meta,
@@ -82,25 +83,30 @@ def clean_page(
     encoding: str | None = None,
     selectors: Selectors | None = None,
     profile: SiteProfile | None = None,
+    ordered: bool = False,
 ) -> CleanPage:
     """Extract the article from one page. Never raises: bad input gives an empty page.
 
     ``profile``: what Stet learned about the page's source (clean/site.py, issue 9).
+    ``ordered``: the items of link lists sorted first (clean/lists.py), to compare two
+    fetches of one page whatever order their lists came in.
     """
     try:
-        return apply_page(_clean(html, url, encoding, selectors or Selectors(), profile),
-                          profile)
+        return apply_page(_clean(html, url, encoding, selectors or Selectors(), profile,
+                                 ordered), profile)
     except Exception as exc:  # a bad page must never crash a crawl (STYLE: Errors)
         logger.warning("clean_page failed on %s: %r", url or "<page>", exc)
         return CleanPage(blocked="empty")
 
 
 def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors,
-           profile: SiteProfile | None = None) -> CleanPage:
+           profile: SiteProfile | None = None, ordered: bool = False) -> CleanPage:
     text = to_text(html, encoding)
     root = parse(text)
     if root is None:
         return CleanPage(blocked="empty")
+    if ordered:
+        order_link_lists(root)
     meta = read_meta(root)
     headline = selected_text(root, sel.headline) or choose_headline(
         find_headline(meta, url), headline_candidates(meta, url), profile)

@@ -7,6 +7,7 @@ stays here, one writer for the archive.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,28 @@ from scrapy.utils.defer import deferred_from_coro
 from scraper.clean import CLEANER_VERSION
 from scraper.crawl.workers import ExtractionPool, default_workers
 from scraper.errors import ArchiveError
-from scraper.model import CleanPage, FetchItem, PageItem, Selectors
+from scraper.model import CleanPage, FetchItem, Ordered, PageItem, Selectors
 from scraper.store import DEFAULT_ARCHIVE, Archive
+from scraper.store.noise import only_noise
 from scraper.store.normalize import text_hash
 from scraper.store.profiles import SiteLearning
 from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """A fetched page cleaned now and, when its text is not the current version's, that
+    version's kept page (HTML and charset) cleaned the same way."""
+
+    page: CleanPage
+    baseline: CleanPage | None = None
+    kept: tuple[bytes, str | None] | None = None
+
+
+def _texts(page: CleanPage) -> str:
+    return text_hash(page.headline, page.byline, page.body)
 
 
 class ArchivePipeline:
@@ -63,12 +79,12 @@ class ArchivePipeline:
         try:
             if isinstance(item, PageItem):
                 assert page is not None
-                page, baseline = await self._baseline(item, page)
-                if baseline is not None and text_hash(
-                        baseline.headline, baseline.byline, baseline.body) == text_hash(
-                        page.headline, page.byline, page.body):
+                compared = await self._baseline(item, page)
+                page, baseline = compared.page, compared.baseline
+                if baseline is not None and _texts(baseline) == _texts(page):
                     await self._catch_up(item)
-                outcome = self.archive.save_page(item, page, policy, baseline)
+                outcome = self.archive.save_page(item, page, policy, baseline,
+                                                 await self._ordered(item, compared))
                 if outcome in ("new", "changed") and self.learning is not None:
                     self.learning.observe_page(item.source, item.url, item.fetched_at,
                                                page.template)
@@ -102,13 +118,13 @@ class ArchivePipeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
     async def _clean(self, item: PageItem, body: bytes | None = None,
-                     encoding: str | None = None) -> CleanPage:
+                     encoding: str | None = None, ordered: bool = False) -> CleanPage:
         assert self.pool is not None
         selectors = Selectors.from_config(item.selectors)
         profile = self.learning.profile(item.source) if self.learning is not None else None
         page = await self.pool.clean(item.body if body is None else body, item.url,
                                      encoding=item.encoding if body is None else encoding,
-                                     selectors=selectors, profile=profile)
+                                     selectors=selectors, profile=profile, ordered=ordered)
         if self.learning is None or self.learning.profile(item.source) is profile:
             return page  # cleaned with what is known now (issue 10: no second pass over it)
         # Learned since: what was learned is applied to the text. A container or headline
@@ -116,23 +132,35 @@ class ArchivePipeline:
         # cleaned again (`_baseline`), shows the page did not change (`_catch_up`).
         return self.learning.settle(item.source, page)
 
-    async def _baseline(self, item: PageItem,
-                        page: CleanPage) -> tuple[CleanPage, CleanPage | None]:
+    async def _baseline(self, item: PageItem, page: CleanPage) -> Compared:
         """The page, and the current version's kept page cleaned now as the page is, when
         their texts differ: the archive tells a change of cleaner or of learned state from
         an edit. Both are cleaned with what is known now (the page may have been cleaned
         before a container or a headline of its site was learned)."""
         assert self.archive is not None
         if not page.body or page.blocked:
-            return page, None
+            return Compared(page)
         try:
             kept = self.archive.stale_raw([item.url, item.requested_url], page)
         except ArchiveError as error:  # a kept page that cannot be read: compare texts only
             logger.warning("%s: %s", item.url, error)
-            return page, None
+            return Compared(page)
         if kept is None:
-            return page, None
-        return await self._clean(item), await self._clean(item, *kept)
+            return Compared(page)
+        return Compared(await self._clean(item), await self._clean(item, *kept), kept)
+
+    async def _ordered(self, item: PageItem, compared: Compared) -> Ordered | None:
+        """The kept page and the fetched one cleaned with their link lists in one order,
+        when their texts differ by more than volatile noise: a rotated list of promo cards
+        kept in the story is then no edit (versioning.same_page)."""
+        page, baseline = compared.page, compared.baseline
+        if compared.kept is None or baseline is None or not baseline.body \
+                or _texts(baseline) == _texts(page) or only_noise(
+                    (baseline.headline, baseline.byline, baseline.body),
+                    (page.headline, page.byline, page.body)):
+            return None
+        return Ordered(await self._clean(item, *compared.kept, ordered=True),
+                       await self._clean(item, ordered=True))
 
     async def _catch_up(self, item: PageItem) -> None:
         """The page did not change but Stet's reading of it did (a new cleaner, a selector,

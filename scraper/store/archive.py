@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scraper.model import Article, CleanPage, FetchItem, PageItem, Version
+from scraper.model import Article, CleanPage, FetchItem, Ordered, PageItem, Version
 from scraper.store.checks import insert_check, outcome_counts
 from scraper.store.file import BUSY_TIMEOUT_MS, open_database, write_transaction
 from scraper.store.noise import teaser_key
@@ -112,11 +112,13 @@ class Archive(ArchiveQueries):
     # -- writing ---------------------------------------------------------------
 
     def save_page(self, item: PageItem, page: CleanPage,
-                  policy: RevisitPolicy = DEFAULT_POLICY, baseline: CleanPage | None = None) -> str:
+                  policy: RevisitPolicy = DEFAULT_POLICY, baseline: CleanPage | None = None,
+                  ordered: Ordered | None = None) -> str:
         """Store one fetched article page; returns the fetch outcome.
 
         `baseline` is the current version's kept page cleaned again as `page` was (see
-        `stale_raw`): it tells a cleaner's change from the page's.
+        `stale_raw`): it tells a cleaner's change from the page's. `ordered`: the two
+        cleaned with their link lists in one order (versioning.same_page).
         """
         fetched_at = normalize_iso(item.fetched_at)
         with self._write() as db:
@@ -124,7 +126,7 @@ class Archive(ArchiveQueries):
             if article_id is None:
                 return self._save_first(db, item, page, fetched_at, policy)
             outcome, version = self._save_revisit(db, article_id, item, page, fetched_at, policy,
-                                                  baseline)
+                                                  baseline, ordered)
             self._insert_fetch(db, item.url, item.source, fetched_at, item.status, outcome,
                                article_id=article_id, version=version,
                                error=health_error(page) if outcome == "error" else None)
@@ -219,8 +221,8 @@ class Archive(ArchiveQueries):
         return "new"
 
     def _save_revisit(self, db: Database, article_id: int, item: PageItem, page: CleanPage,
-                      fetched_at: str, policy: RevisitPolicy,
-                      baseline: CleanPage | None) -> tuple[str, int | None]:
+                      fetched_at: str, policy: RevisitPolicy, baseline: CleanPage | None,
+                      ordered: Ordered | None = None) -> tuple[str, int | None]:
         article = self.find_article(article_id)
         assert article is not None
         versions = self.versions(article_id)
@@ -230,7 +232,7 @@ class Archive(ArchiveQueries):
             changes["state"] = "active"
             self._event(db, article_id, fetched_at, "returned", article.current_version, {})
         outcome, number = self._place_text(db, article, versions, current, item, page,
-                                           fetched_at, baseline)
+                                           fetched_at, baseline, ordered)
         accepted = number is not None and self._accepted(db, article_id, number)
         if outcome == "changed":
             changes["last_changed"] = fetched_at
@@ -245,7 +247,8 @@ class Archive(ArchiveQueries):
 
     def _place_text(self, db: Database, article: Article, versions: list[Version],
                     current: Version | None, item: PageItem, page: CleanPage,
-                    fetched_at: str, baseline: CleanPage | None) -> tuple[str, int | None]:
+                    fetched_at: str, baseline: CleanPage | None,
+                    ordered: Ordered | None = None) -> tuple[str, int | None]:
         """Decide what the fetched text is: unchanged, a return, a confirmation or new."""
         new_hash = text_hash(page.headline, page.byline, page.body)
         if current is not None and hash_of(current) == new_hash:
@@ -253,7 +256,7 @@ class Archive(ArchiveQueries):
         if not page.body or page.blocked:
             return "error", None
         if current is not None and same_page(current, baseline, page,
-                                             self._teasers(article.source, article.id)):
+                                             self._teasers(article.source, article.id), ordered):
             return "unchanged", current.version  # the cleaner or the page's noise changed
         seen = next((v for v in reversed(versions) if hash_of(v) == new_hash), None)
         if seen is not None and seen.quarantined:

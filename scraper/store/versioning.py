@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from scraper.diff import summarize
-from scraper.model import CleanPage, Text, Version
+from scraper.model import CleanPage, Ordered, Text, Version
 from scraper.store.noise import only_noise, without_noise
 from scraper.store.normalize import text_hash, word_count
 from scraper.store.revisit import RevisitPolicy
@@ -35,20 +35,30 @@ def health_of(current: Version | None, page: CleanPage) -> str:
 
 
 def same_page(current: Version, baseline: CleanPage | None, page: CleanPage,
-              teasers: Collection[str] = ()) -> bool:
+              teasers: Collection[str] = (), ordered: Ordered | None = None) -> bool:
     """Whether a fetched text that differs from the current version is the same page.
 
     `baseline` is the current version's kept HTML cleaned again now, with today's cleaner
     and what has been learned about the site since: when it gives the fetched text, the
     cleaner changed and the page did not. Otherwise the texts are compared with their
     volatile noise (datelines, clocks, counters, rotated link lines, `teasers`: other
-    articles' headlines) set aside.
+    articles' headlines) set aside. `ordered`: the kept page and the fetched one cleaned
+    with their link lists in one order (clean/lists.py), compared the same way: promo
+    cards and resource lists that only came in another order are the same page.
     """
     new = (page.headline, page.byline, page.body)
     if baseline is not None and baseline.body and not baseline.blocked:
         old = (baseline.headline, baseline.byline, baseline.body)
-        return text_hash(*old) == text_hash(*new) or only_noise(old, new, teasers)
+        return (text_hash(*old) == text_hash(*new) or only_noise(old, new, teasers)
+                or (ordered is not None and _alike(ordered.kept, ordered.page, teasers)))
     return only_noise((current.headline, current.byline, current.body), new, teasers)
+
+
+def _alike(old: CleanPage, new: CleanPage, teasers: Collection[str]) -> bool:
+    if not old.body or old.blocked or not new.body or new.blocked:
+        return False
+    before, after = (old.headline, old.byline, old.body), (new.headline, new.byline, new.body)
+    return text_hash(*before) == text_hash(*after) or only_noise(before, after, teasers)
 
 
 def health_error(page: CleanPage) -> str:

@@ -15,7 +15,11 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scraper.crawl.sources import source_for_url
+from support import resourcelists
+from support.realpages import DATASETS
 from support.site import Site
 
 STORY = [
@@ -91,3 +95,29 @@ def test_an_unreadable_kept_page_still_lets_an_edit_through(
     result = crawl([source], tmp_db, everything=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert [n for n, _ in versions(tmp_db)] == [1, 2], result.stderr[-3000:]
+
+
+def test_resource_lists_in_another_order_make_no_version_and_a_moved_paragraph_does(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    """A real page (wcxb-dev/0041) whose story holds "Useful resources" lists of long
+    items: served with them in another order it is the same page; an edit in a story
+    paragraph, or a story paragraph moved, next to the same rotation is a new version."""
+    if not DATASETS.is_dir():
+        pytest.skip("../shared/datasets not present")
+    html = resourcelists.real_page()
+    url = site.set("/academy/seo-content-predictions/", html)
+    site.set("/feed.xml", f"<rss><channel><item><link>{url}</link></item></channel></rss>",
+             headers={"Content-Type": "application/rss+xml"})
+    source = source_for_url(site.url("/feed.xml"))
+    pages = [html, resourcelists.rotated(html),
+             resourcelists.rotated(html, 2).replace("will lessen in importance",
+                                                    "will lose importance"),
+             resourcelists.story_paragraph_moved(resourcelists.rotated(html))]
+    outcomes = []
+    for served in pages:
+        site.set("/academy/seo-content-predictions/", served)
+        result = crawl([source], tmp_db, everything=True)
+        assert result.returncode == 0, result.stderr[-2000:]
+        outcomes.append(last_outcome(tmp_db))
+    assert outcomes == ["new", "unchanged", "changed", "changed"]
+    assert [n for n, _ in versions(tmp_db)] == [1, 2, 3]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scraper.clean import clean_page
-from scraper.model import CleanPage, PageItem
+from scraper.model import CleanPage, Ordered, PageItem
 from scraper.store import Archive
 from scraper.store.noise import only_noise
 
@@ -208,3 +208,24 @@ def test_the_archive_reads_other_articles_headlines_as_teasers(tmp_path: Path) -
     outcomes = [archive.save_page(item(html, f"2026-12-06T1{hour}:00:00Z"), page)
                 for hour, page in enumerate(texts)]
     assert outcomes == ["new", "unchanged", "changed"]
+
+
+def test_a_list_in_another_order_is_settled_by_the_pages_in_one_order(
+        tmp_path: Path) -> None:
+    """Resource cards longer than a teaser line that changed places are an edit by text
+    alone; the kept page and the fetched one cleaned with their link lists in one order
+    (`Ordered`) show the same page, unless those texts differ too."""
+    archive = Archive(tmp_path / "archive.db")
+    html = page_html("", [STORY, MORE], []).encode()
+    cards = [f"{STORY} Read our guide to {topic}." for topic in ("budgets", "buses", "taxes")]
+    archive.save_page(item(html, "2026-12-06T10:00:00Z"), cleaned(MORE, *cards))
+    moved = cleaned(MORE, *cards[1:], cards[0])
+    assert not only_noise(("Council approves budget", "", f"{MORE}\n\n" + "\n\n".join(cards)),
+                          (moved.headline, moved.byline, moved.body))
+    in_order = cleaned(MORE, *cards)
+    settled = Ordered(kept=in_order, page=in_order)
+    assert archive.save_page(item(html, "2026-12-06T11:00:00Z"), moved,
+                             baseline=cleaned(MORE, *cards), ordered=settled) == "unchanged"
+    edited = Ordered(kept=in_order, page=cleaned(MORE.replace("bus", "rail"), *cards))
+    assert archive.save_page(item(html, "2026-12-06T12:00:00Z"), moved,
+                             baseline=cleaned(MORE, *cards), ordered=edited) == "changed"
