@@ -54,9 +54,16 @@ from scraper.clean.prune import (
 from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
 from scraper.clean.story import drop_teaser_lists, is_story_block
+from scraper.clean.tables import (
+    adopt_stray_text,
+    drop_link_runs,
+    is_weather,
+    shown_title_part,
+    split_stack,
+)
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "17"
+CLEANER_VERSION = "18"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
@@ -107,9 +114,12 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors,
         return CleanPage(blocked="empty")
     if ordered:
         order_link_lists(root)
+    adopt_stray_text(root)
     meta = read_meta(root)
+    titled = find_headline(meta, url)
     headline = selected_text(root, sel.headline) or choose_headline(
-        find_headline(meta, url), headline_candidates(meta, url), profile)
+        titled if titled in meta.h1s else shown_title_part(root, titled) or titled,
+        headline_candidates(meta, url), profile)
     byline = find_byline(root, meta)
     strip_tags(root, rules.PRESCORE_REMOVED)
     drop_furniture(root)
@@ -168,6 +178,7 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
     mark_headline(soup, headline)
     drop_captions(soup)
     drop_teaser_lists(soup)
+    drop_link_runs(soup)
     clean_soup(soup, protected(soup))
     paras = after_headline(soup_paragraphs(soup))
     found, paras = take_byline(paras)
@@ -330,8 +341,14 @@ def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[st
                 or para.lower() in skip or is_noise_text(para)
                 or is_volatile_line(raw) or is_meta_line(raw) or is_byline_line(para, byline)):
             continue
-        previous = para
-        yield para
+        para = unbreak(split_stack(raw, skip, is_dated_line))
+        if para:
+            previous = para
+            yield para
+
+
+def is_dated_line(line: str) -> bool:
+    return is_volatile_line(line) or is_meta_line(line)
 
 
 def is_noise_text(para: str) -> bool:
@@ -352,4 +369,5 @@ def is_volatile_line(raw: str) -> bool:
     if rules.VOLATILE_RE.search(para):
         return True
     parts = [p for p in rules.SEGMENT_SPLIT_RE.split(raw.replace(BREAK, " | ")) if p.strip()]
-    return bool(parts) and all(rules.SEGMENT_RE.fullmatch(p.strip()) for p in parts)
+    return bool(parts) and all(rules.SEGMENT_RE.fullmatch(p.strip()) or is_weather(p.strip())
+                               for p in parts)

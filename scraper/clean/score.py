@@ -17,6 +17,9 @@ from scraper.clean import rules as rules
 from scraper.clean.meta import WORD_RE, Meta, ld_str, squash
 
 DIGIT_RE = re.compile(r"\d")
+# Blocks that are both a paragraph and a candidate container: a <div> with its own text,
+# and an old layout's table cell holding the story's lines (issue 9, class 2).
+OWN_TEXT_TAGS = frozenset({"div", "td"})
 
 
 def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:
@@ -221,13 +224,13 @@ def score_elements(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, f
     """Readability-style scores: each paragraph feeds its parent and grandparent."""
     scores: dict[lxml.html.HtmlElement, float] = {}
     for el in root.iter(*rules.SCORED_TAGS, "div"):
-        text = own_text(el) if el.tag == "div" else el.text_content()
+        text = own_text(el) if el.tag in OWN_TEXT_TAGS else el.text_content()
         length = len(text.strip())
         if length < 25:
             continue
         points = 1 + text.count(",") + min(length / 100, 3)
         # A div with its own text is both a paragraph and a candidate container.
-        targets = [el, *ancestors(el, 1)] if el.tag == "div" else list(ancestors(el, 2))
+        targets = [el, *ancestors(el, 1)] if el.tag in OWN_TEXT_TAGS else list(ancestors(el, 2))
         for depth, parent in enumerate(targets):
             if parent not in scores:
                 scores[parent] = initial_score(parent)

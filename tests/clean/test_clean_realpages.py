@@ -125,6 +125,8 @@ BODY_CASES = [
     ("article-extraction/5f9c5ed5d64dfe682d9bde13b9b4f032a3ebdbf165c06ec49c0705bcbe106e3b",
      "E5 a story container does not widen to a 'breaking news' teaser list beside it",
      [], ["USCIRF expresses concern over NRC"]),
+    ("wcxb-dev/4694", "2 lines of one- or two-word links (a packing list) are not a teaser list",
+     ["Backpacking chair", "Hammock"], []),
 ]
 
 
@@ -152,6 +154,10 @@ HEADLINE_CASES = [
      "4 og:title is the site's name (2019, Korean)", "엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유"),
     ("article-extraction/7ab16ade32386ece353b8d31fc3bb7e660189efd5bf3c8549aaba101ad3f5ef5",
      "4 section prefix 'Opinion | ' in og:title", "Is Football Violence a Crime?"),
+    ("wcxb-dev/0379", "4 '<title> | Rust Blog', no og:title: the part the page shows alone",
+     "What do people love about Rust?"),
+    ("wcxb-dev/0395", "4 '<title> | District' (a section): the part the page shows alone",
+     "Homestead gardening makes rural communities more self-reliant in Rajshahi"),
 ]
 
 
