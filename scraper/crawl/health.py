@@ -3,20 +3,17 @@
 One row per source (the sources file's, and any the archive knows): its last pass,
 its next pass, its state (ok, backing off, degraded), articles tracked, articles due
 now, edits in the last 24 hours and the error rate of its fetches; then the archive's
-size and its write-ahead log's. JSON for scripts, a rich table on a terminal, plain
-aligned text otherwise.
+size and its write-ahead log's. JSON for scripts, else an aligned table (the rows of a
+backing-off or degraded source in yellow or red on a terminal, unless NO_COLOR is set).
+It is drawn without rich: importing and laying out rich took most of the command's time.
 """
 
 from __future__ import annotations
 
-import io
 import json
+import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 from scraper.store import Archive
 from scraper.store.status import (
@@ -31,6 +28,8 @@ from scraper.timeutil import iso, parse_iso, utcnow
 HEADERS = {"due_now": "due", "edits_24h": "edits 24h", "error_rate": "errors"}
 COLUMNS = ("source", "state", "last_pass", "next_pass", "articles", "due_now", "edits_24h",
            "error_rate")
+COLORS = {"backing off": "\x1b[33m", "degraded": "\x1b[31m"}  # yellow, red
+RESET = "\x1b[0m"
 
 
 @dataclass(frozen=True)
@@ -76,28 +75,27 @@ def build_status(archive: Archive, configured: list[str]) -> StatusReport:
 def render_status(report: StatusReport, fmt: str, *, terminal: bool, width: int = 120) -> str:
     if fmt == "json":
         return json.dumps(asdict(report), indent=2)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in COLUMNS:
-        table.add_column(HEADERS.get(column, column.replace("_", " ")), no_wrap=True)
     now = utcnow()
+    cells = [[HEADERS.get(column, column.replace("_", " ")) for column in COLUMNS]]
     for row in report.sources:
         values = asdict(row)
         values.update(error_rate=f"{row.error_rate:.0%}", last_pass=when(row.last_pass, now),
                       next_pass=when(row.next_pass, now, due=True))
-        table.add_row(*(str(values[c]) for c in COLUMNS),
-                      style={"ok": "", "backing off": "yellow", "degraded": "red"}.get(
-                          row.state, ""))
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=terminal,
-                      no_color=not terminal, highlight=False)
-    console.print(table)
-    for row in report.sources:
-        if row.last_error and row.state != "ok":
-            console.print(f"{row.source}: {row.last_error}", soft_wrap=True)
+        cells.append([str(values[column]) for column in COLUMNS])
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    lines = ["   ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+             for line in cells]
+    lines.insert(1, "─" * min(width, len(max(lines, key=len))))
+    color = terminal and not os.environ.get("NO_COLOR")
+    for number, row in enumerate(report.sources, start=2):
+        if color and row.state in COLORS:
+            lines[number] = f"{COLORS[row.state]}{lines[number]}{RESET}"
+    lines += [""] + [f"{row.source}: {row.last_error}" for row in report.sources
+              if row.last_error and row.state != "ok"]
     alerts = ", ".join(f"{n} {state}" for state, n in sorted(report.alerts.items()))
-    console.print(f"archive {mb(report.archive_bytes)}, write-ahead log {mb(report.wal_bytes)}"
-                  + (f"; alerts: {alerts}" if alerts else ""))
-    return buffer.getvalue().rstrip("\n")
+    lines.append(f"archive {mb(report.archive_bytes)}, write-ahead log {mb(report.wal_bytes)}"
+                 + (f"; alerts: {alerts}" if alerts else ""))
+    return "\n".join(lines)
 
 
 def when(text: str, now: datetime, due: bool = False) -> str:
