@@ -9,6 +9,7 @@ the page is republished, and the byline and categories are kept elsewhere (issue
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from scraper.clean import rules as rules
 
@@ -80,3 +81,41 @@ def is_meta_part(part: str) -> bool:
     if META_LABEL_RE.match(rest.strip()):  # "Tags: a, b", "Publicado por: Name"
         return len(words) <= META_PART_MAX_WORDS * 2
     return len(words) <= META_PART_MAX_WORDS
+
+
+# A line after <br><br> is judged with its block when it is a sentence (issue 9: the same
+# words must give the same text): "We still ship one image set.<br><br>More on the
+# resampling approach below." reads as the same paragraph without the breaks.
+SENTENCE_END_RE = re.compile(r"\w[.!?][\"')\]]*$")
+PROSE_WORD_RE = re.compile(r"\b[a-zß-ÿ]{3,}\b")
+SENTENCE_MIN_WORDS = 4
+DOUBLE_BREAK_RE = re.compile(f"(?: ?{rules.BREAK} ?){{2,}}")
+STAMP_START_RE = re.compile(rf"{STAMP}|edited\b", re.I)
+
+
+def is_sentence(piece: str) -> bool:
+    """Running text: 4+ words, lower-case words among them, a full stop at the end, and
+    not a stamp ("Posted 3 hours ago.")."""
+    text = " ".join(piece.replace(rules.BREAK, " ").split())
+    return (len(text.split()) >= SENTENCE_MIN_WORDS and SENTENCE_END_RE.search(text) is not None
+            and PROSE_WORD_RE.search(text) is not None and not STAMP_START_RE.match(text))
+
+
+def split_breaks(text: str, dropped: Callable[[str], bool]) -> str:
+    """`text` (blocks between PARA marks) with each <br><br> made a paragraph break, except
+    around a sentence that a line filter (`dropped`) would take out on its own while the
+    sentence beside it in the block is story: that pair stays one paragraph, judged as
+    it would be without the breaks (a BREAK between them is a space)."""
+    return rules.PARA.join(rules.PARA.join(rejoin_sentences(DOUBLE_BREAK_RE.split(block), dropped))
+                           if rules.BREAK in block else block for block in text.split(rules.PARA))
+
+
+def rejoin_sentences(pieces: list[str], dropped: Callable[[str], bool]) -> list[str]:
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and is_sentence(joined[-1]) and is_sentence(piece) and (
+                dropped(piece) or dropped(joined[-1])):
+            joined[-1] = f"{joined[-1]}{rules.BREAK}{piece}"
+        else:
+            joined.append(piece)
+    return joined

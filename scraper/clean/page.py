@@ -22,7 +22,7 @@ from lxml import etree
 from scraper.clean import rules as rules
 from scraper.clean import template as template
 from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
-from scraper.clean.lines import is_call_to_action, is_meta_line
+from scraper.clean.lines import is_call_to_action, is_meta_line, split_breaks
 from scraper.clean.lists import order_link_lists
 from scraper.clean.meta import (
     WORD_RE,
@@ -313,7 +313,7 @@ def soup_paragraphs(soup: BeautifulSoup) -> list[str]:
         tag.insert_before(PARA)
         tag.insert_after(PARA)
     text = SPACE_RE.sub(" ", soup.get_text())
-    text = re.sub(f"(?: ?{BREAK} ?){{2,}}", PARA, text)
+    text = split_breaks(text, is_dropped_line)  # <br><br> ends a paragraph, mostly
     paras = (squash(p).strip(BREAK) for p in text.split(PARA))  # BREAK kept: a line boundary
     return [p for p in paras if p.strip(f" {BREAK}")]
 
@@ -349,6 +349,12 @@ def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[st
 
 def is_dated_line(line: str) -> bool:
     return is_volatile_line(line) or is_meta_line(line)
+
+
+def is_dropped_line(raw: str) -> bool:
+    """A line the filters take out when it stands alone that a story's sentence may be
+    ("More on this below.", "We got the keys 48 hours ago."): for split_breaks."""
+    return is_call_to_action(unbreak(raw)) or is_volatile_line(raw)
 
 
 def is_noise_text(para: str) -> bool:
