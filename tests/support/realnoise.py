@@ -19,7 +19,8 @@ from support.realdoc import ATTR, NAME, RAWTEXT, WORD, Doc, Element
 
 NOISE_KINDS = ("rotate", "dates", "attrs", "scripts", "classes", "comments", "whitespace",
                "br-split")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")  # not "Mariposa"
 _DATEISH = re.compile(  # a value that changes between loads: dates, clock times, counters
     rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b"
     r"|\b\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|months?"
@@ -84,11 +85,13 @@ def _rotatable(doc: Doc, element: Element) -> list[Element] | None:
     shapes = {(c.name, _class_of(doc.raws[c.start])) for c in children}
     if len(shapes) != 1 or children[0].name in ("p", "tr", "td", "th", "option", "h1"):
         return None
+    edges = [(element.start, children[0].start), (children[-1].end, element.end)]
     if element.name in ("p", "span", "em", "strong", "b", "i") or doc.inside(
             element.start, ("p",)) or any(WORD.search("".join(
-                doc.text(i) for i in range(a.end + 1, b.start) if doc.kinds[i] == "text"))
-            for a, b in zip(children, children[1:], strict=False)):
-        return None  # links inside running text
+                doc.text(i) for i in range(a + 1, b) if doc.kinds[i] == "text"))
+            for a, b in [*edges, *((a.end, b.start) for a, b in zip(
+                children, children[1:], strict=False))]):
+        return None  # links inside running text ("Camp shoes (Baffin, Tevas, Crocs)")
     for child in children:
         tokens = range(child.start, child.end + 1)
         if not any(doc.names[i] == "a" and doc.kinds[i] == "start" for i in tokens):
