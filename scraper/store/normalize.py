@@ -69,38 +69,52 @@ def regroup(old: str, new: str) -> str:
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "replace":
-            kept += _regroup_run(olds[a1:a2], old_keys[a1:a2], news[b1:b2], new_keys[b1:b2])
+            kept += _regroup_run(olds[a1:a2], news[b1:b2])
         elif op != "delete":
             kept += news[b1:b2]
     return "\n\n".join(kept)
 
 
-def _regroup_run(olds: list[str], old_keys: list[str], news: list[str],
-                 new_keys: list[str]) -> list[str]:
-    kept: list[str] = []
-    i = j = 0
-    while j < len(news):
-        split = _joined_run(new_keys, j, old_keys[i]) if i < len(olds) else 0
-        merged = _joined_run(old_keys, i, new_keys[j]) if i < len(olds) and not split else 0
-        if split:  # new_keys[j:j + split] is old paragraph i broken up
-            kept.append(olds[i])
-            i, j = i + 1, j + split
-        elif merged:  # new paragraph j is old_keys[i:i + merged] run together
-            kept += olds[i:i + merged]
-            i, j = i + merged, j + 1
-        else:
-            kept.append(news[j])
-            i, j = i + 1, j + 1
-    return kept
+def _regroup_run(olds: list[str], news: list[str]) -> list[str]:
+    """A run of new paragraphs re-broken where the old ones broke, word by word.
+
+    The words the run shares with the old one keep the old paragraph breaks; a break
+    the new text has inside words it shares with the old text, where the old text has
+    none, is the markup's (a ``<br><br>`` added or moved) and goes. A break next to
+    added or removed words stays, so an added paragraph is still one.
+    """
+    old_words = [normalize_text(p).split() for p in olds]
+    new_words = [p.split() for p in news]
+    new_keys = [w for p in news for w in normalize_text(p).split()]
+    flat = [w for words in new_words for w in words]
+    if len(new_keys) != len(flat):  # a word made of invisible characters only: leave it
+        return news
+    old_keys = [w for words in old_words for w in words]
+    blocks = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_matching_blocks()
+    breaks = {_where(blocks, b) for b in _boundaries(old_words)} - {None}
+    breaks |= {q for q in _boundaries(new_words) if not _inside(blocks, q)}
+    cuts = sorted(q for q in breaks if q is not None and 0 < q < len(flat))
+    return [" ".join(flat[a:b]) for a, b in zip([0, *cuts], [*cuts, len(flat)], strict=True)]
 
 
-def _joined_run(keys: list[str], start: int, target: str) -> int:
-    """n >= 2 when keys[start:start + n] joined by spaces is target, else 0."""
-    joined = keys[start] if start < len(keys) else ""
-    for end in range(start + 1, len(keys)):
-        if len(joined) >= len(target) or not target.startswith(joined):
-            break
-        joined = f"{joined} {keys[end]}"
-        if joined == target:
-            return end - start + 1
-    return 0
+def _boundaries(groups: list[list[str]]) -> list[int]:
+    """Word positions where a new paragraph starts (the first one's 0 left out)."""
+    ends, total = [], 0
+    for words in groups[:-1]:
+        total += len(words)
+        ends.append(total)
+    return ends
+
+
+def _where(blocks: list[difflib.Match], old_at: int) -> int | None:
+    """The new position of a break before old word old_at, where a shared word is next to
+    it (after it, else before it); None inside words that changed."""
+    for a, b, size in blocks:
+        if a <= old_at < a + size:
+            return b + old_at - a
+    return next((b + size for a, b, size in blocks if size and a + size == old_at), None)
+
+
+def _inside(blocks: list[difflib.Match], new_at: int) -> bool:
+    """Whether a break before new word new_at has shared words on both sides, in one run."""
+    return any(b < new_at < b + size for _, b, size in blocks)

@@ -84,6 +84,23 @@ def test_typo_fix_beside_a_split_paragraph_is_labelled_as_the_typo(archive: Arch
     assert not labels & {"paragraph-added", "paragraph-removed"}
 
 
+def test_a_break_moved_between_sentences_leaves_the_labels_to_the_edit(
+        archive: Archive) -> None:
+    """A <br><br> moved from one sentence to another (neither a split nor a merge of
+    whole paragraphs) beside a real edit: the labels describe the edit alone."""
+    archive.save_page(item(), page([STORY[0], f"{STORY[1]} {STORY[2]}", STORY[3]]))
+    fixed = STORY[2].replace("Lindqvist", "Lindkvist")  # a typo fixed, the break moved
+    typo = [f"{STORY[0]} {STORY[1]}", fixed, STORY[3]]
+    assert archive.save_page(item(when="2026-11-28T09:00:00Z"), page(typo)) == "changed"
+    assert set(archive.versions(1)[-1].labels) == {"typo", "stealth"}
+    figure = [STORY[0], f"{STORY[1]} {fixed}".replace("31", "32"), STORY[3]]
+    assert archive.save_page(item(when="2026-11-28T10:00:00Z"), page(figure)) == "changed"
+    assert set(archive.versions(1)[-1].labels) == {"numbers", "stealth"}
+    added = [*figure[:2], "Correction: the bus carried 32 passengers, not 31.", STORY[3]]
+    assert archive.save_page(item(when="2026-11-28T11:00:00Z"), page(added)) == "changed"
+    assert "paragraph-added" in archive.versions(1)[-1].labels
+
+
 def test_one_character_fix_is_a_new_version_with_a_summary(archive: Archive) -> None:
     archive.save_page(item(), page(STORY))
     fixed = [STORY[0].replace("Harwick", "Harwich"), *STORY[1:]]
