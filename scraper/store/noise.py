@@ -94,7 +94,7 @@ _CITED = re.compile(  # a citation's date: "Accessed 06 Apr. 2026", wherever it 
     rf"\b(?:accessed|retrieved|abgerufen(?: am)?|consult[ée](?: le)?|consultado(?: el| em)?|"
     rf"acesso em)\s*(?:on\s+)?:?\s*(?:{_VALUE})", re.IGNORECASE)
 _MASK = "\x00"
-_BAR = re.compile(r"[|·•]")
+_BAR = re.compile(r"[|·•]|::")  # "Newsletter title (2023-03-03) :: View in Browser"
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"\w[.!?][\"')\]]*$")
 _PROSE_WORD = re.compile(r"\b[a-zß-ÿ]{3,}\b")  # lower-case words: "close", "hearing"

@@ -43,6 +43,8 @@ def text(*lines: str, headline: str = "Council approves budget", byline: str = "
     ("Tags: Helena, smart thermostat Monday, August 01th, 2027 at 10:14 am | Categories: "
      "Helena, MT", "Tags: Helena, smart thermostat Monday, August 12th, 2026 at 4:53 pm | "
      "Categories: Helena, MT"),
+    ("Almost Timely News: Using AI for Analytics, part two (2023-03-03) :: View in Browser",
+     "Almost Timely News: Using AI for Analytics, part two (2024-01-01) :: View in Browser"),
 ])
 def test_datelines_clocks_and_counters_are_noise(before: str, after: str) -> None:
     assert only_noise(text(before, STORY, MORE), text(after, STORY, MORE))
@@ -112,6 +114,10 @@ def test_noise_and_a_paragraph_split_by_markup_together_are_noise() -> None:
           "will cost the towns more than the council had said.", MORE),
      text("The plan - approved on Tuesday, March 5 after a long debate in the chamber - "
           "will cost the towns more than the council had said.", MORE)),
+    (text("Almost Timely News: Using AI for Analytics, part two (2023-03-03) :: View in Browser",
+          STORY),
+     text("Almost Timely News: Using AI for Analytics, part three (2023-03-03) :: View in "
+          "Browser", STORY)),  # a word in a line of fields
     (text(STORY), text(STORY, headline="Council rejects budget")),
     (text(STORY, byline="Ann Lee"), text(STORY, byline="Ann Lee and Bo Chan")),
 ])
