@@ -133,11 +133,20 @@ def find_headline(meta: Meta, url: str) -> str:
     """
     titled = first(meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.title)
     base = strip_site_name(titled, meta, url)
-    h1 = matching_h1(meta.h1s, base)
+    h1 = matching_h1(meta.h1s, base) or title_h1(meta, url)
     if h1:
         h1 = strip_site_name(h1, meta, url)
         return base if h1.isupper() and h1.lower() == base.lower() else h1
     return base or meta.h1
+
+
+def title_h1(meta: Meta, url: str) -> str:
+    """og:title may be a social-media variant or the site's name: the <h1> that <title>
+    vouches for, unless it is a piece of it ("Blog Name: Headline" and a "Blog Name" <h1>)."""
+    title = strip_site_name(meta.title, meta, url)
+    h1 = matching_h1(meta.h1s, title)
+    low, whole = h1.lower(), title.lower()
+    return "" if low != whole and (whole.startswith(low) or whole.endswith(low)) else h1
 
 
 def matching_h1(h1s: list[str], title: str) -> str:

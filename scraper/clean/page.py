@@ -53,7 +53,7 @@ from scraper.clean.prune import (
 )
 from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
-from scraper.clean.story import drop_teaser_lists, is_story_block
+from scraper.clean.story import drop_teaser_lists, is_story_block, sibling_repeats
 from scraper.clean.tables import (
     adopt_stray_text,
     drop_link_runs,
@@ -63,7 +63,7 @@ from scraper.clean.tables import (
 )
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "18"
+CLEANER_VERSION = "19"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
@@ -180,9 +180,10 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
     drop_teaser_lists(soup)
     drop_link_runs(soup)
     clean_soup(soup, protected(soup))
+    repeats = sibling_repeats(soup)
     paras = after_headline(soup_paragraphs(soup))
     found, paras = take_byline(paras)
-    kept = list(keep_paragraphs(paras, headline, byline or found))
+    kept = list(keep_paragraphs(paras, headline, byline or found, repeats))
     text = "\n\n".join(drop_author_tail(kept, byline or found))
     return Body(text, found)
 
@@ -328,7 +329,8 @@ def after_headline(paras: list[str]) -> list[str]:
     return paras[:at] + paras[at + 1:]
 
 
-def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[str]:
+def keep_paragraphs(paras: list[str], headline: str, byline: str,
+                    repeats: frozenset[str] = frozenset()) -> Iterator[str]:
     previous = ""
     skip = {headline.lower(), byline.lower(), f"by {byline}".lower()}
     for raw in paras:
@@ -336,9 +338,9 @@ def keep_paragraphs(paras: list[str], headline: str, byline: str) -> Iterator[st
         cut = rules.DATE_PREFIX_RE.sub("", para, count=1)
         para, raw = (cut, cut) if cut != para and len(cut.split()) >= 3 else (para, raw)
         # A long paragraph twice in a row is markup shown twice (desktop and mobile copies);
-        # short ones ("60%", "Boom.", a refrain) are the story's own repeats (issue 9).
+        # short ones ("60%", "Boom.", a refrain) and sibling <p>s are the story's (issue 9).
         if (para == previous and len(para.split()) >= rules.REPEAT_MIN_WORDS
-                or para.lower() in skip or is_noise_text(para)
+                and para not in repeats or para.lower() in skip or is_noise_text(para)
                 or is_volatile_line(raw) or is_meta_line(raw) or is_byline_line(para, byline)):
             continue
         para = unbreak(split_stack(raw, skip, is_dated_line))

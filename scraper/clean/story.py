@@ -91,3 +91,18 @@ def link_share(tag: Tag) -> float:
     text = len(" ".join(tag.get_text(" ").split()))
     linked = sum(len(" ".join(a.get_text(" ").split())) for a in tag.find_all("a"))
     return linked / text if text else 0.0
+
+
+def sibling_repeats(soup: Tag) -> frozenset[str]:
+    """Texts of <p>s that the story itself says twice: the same paragraph as the <p> right
+    before it in the same parent (a correction appended twice, a refrain). Markup shown
+    twice (a desktop and a mobile copy) repeats whole blocks, not sibling paragraphs, and
+    is kept once (page.keep_paragraphs)."""
+    found = set()
+    for para in soup.find_all("p"):
+        before = para.find_previous_sibling()
+        if isinstance(before, Tag) and before.name == "p":
+            text = " ".join(para.get_text().split())
+            if text and text == " ".join(before.get_text().split()):
+                found.add(text)
+    return frozenset(found)

@@ -158,6 +158,10 @@ HEADLINE_CASES = [
      "What do people love about Rust?"),
     ("wcxb-dev/0395", "4 '<title> | District' (a section): the part the page shows alone",
      "Homestead gardening makes rural communities more self-reliant in Rajshahi"),
+    ("wcxb-dev/4249", "4 og:title is the site's name: <title> vouches for the <h1>",
+     "Which robotic lawnmower is suitable for which lawn size?"),
+    ("wcxb-dev/0398", "4 '<title>' is 'Blog Name: Headline': the blog's <h1> is not the headline",
+     "Advent of Code 2025 week 2"),
 ]
 
 
@@ -166,6 +170,16 @@ HEADLINE_CASES = [
 def test_real_page_headline(key: str, kind: str, headline: str) -> None:
     html, item = page(key)
     assert clean_page(html, item["url"]).headline == headline, kind
+
+
+def test_a_paragraph_the_story_says_twice_is_kept_twice() -> None:
+    """Class 6: two identical sibling <p>s (a correction appended twice) are the story's."""
+    html, item = page("wcxb-dev/0061")
+    end = "restaurant&#x27;s success.</p>"
+    note = "<p>Correction: An earlier version of this story gave an incorrect figure.</p>"
+    assert html.count(end) == 1
+    body = clean_page(html.replace(end, end + note * 2), item["url"]).body
+    assert body.count("Correction: An earlier version") == 2
 
 
 def test_byline_escaped_twice_is_unescaped() -> None:
