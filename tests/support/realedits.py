@@ -162,14 +162,21 @@ _TITLE_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def h1_text_token(doc: Doc) -> int | None:
-    """The longest text (two words or more) of the first <h1> that has one."""
+    """The longest text (two words or more) of the <h1> sharing most words with the title:
+    the story's headline, not a blog's or a section's name in an <h1> above it."""
+    title = set(_TITLE_WORD.findall(headline_of(doc).lower()))
+    best, best_shared = None, -1
     for element in doc.elements:
         if element.name == "h1":
             texts = [i for i in range(element.start, element.end + 1)
                      if doc.kinds[i] == "text" and len(WORD.findall(doc.text(i))) >= 2]
-            if texts:
-                return max(texts, key=lambda i: len(doc.text(i)))
-    return None
+            if not texts:
+                continue
+            token = max(texts, key=lambda i: len(doc.text(i)))
+            shared = len(title & set(_TITLE_WORD.findall(doc.text(token).lower())))
+            if shared > best_shared:
+                best, best_shared = token, shared
+    return best
 
 
 def edit_headline(doc: Doc, rng: random.Random) -> str | None:
