@@ -149,18 +149,19 @@ def _candidate(url: str, *, listed: bool = False) -> tuple[str, list[str]] | Non
     except ValueError:
         return None
     segments = [s for s in parts.path.lower().split("/") if s]
-    if parts.scheme.lower() not in DEFAULT_PORTS or _listing_path(segments, 2 if listed else 3):
+    if parts.scheme.lower() not in DEFAULT_PORTS or _listing_path(segments, listed=listed):
         return None
     if segments and _extension(segments[-1]) in MEDIA_EXTENSIONS:
         return None
     return parts.query, segments
 
 
-def _listing_path(segments: list[str], below: int = 3) -> bool:
+def _listing_path(segments: list[str], *, listed: bool = False) -> bool:
     """A path through a listing or service segment (/tag/x, /news/page/2, /about), unless
-    a story's slug lies `below` - 1 levels or more below it (/section/politics/2025/09/05/
-    a-slug, /terms/d/digital-marketing.asp; one level for a URL a feed lists:
-    /newsletter/an-issue-title)."""
+    a story's slug lies two levels or more below it (/section/politics/2025/09/05/a-slug,
+    /terms/d/digital-marketing.asp). For a URL a feed lists (feeds list stories), one
+    level is enough (/newsletter/an-issue-title), and two levels down a shorter slug or
+    any page name will do (/topics/health/best-toothbrush, /feeds/x/entries/y.html)."""
     at = [i for i, segment in enumerate(segments) if segment in NON_ARTICLE_SEGMENTS]
     if not at:
         return False
@@ -168,6 +169,9 @@ def _listing_path(segments: list[str], below: int = 3) -> bool:
     stem = last.rpartition(".")[0] if _extension(last) in STORY_EXTENSIONS else last
     words = len(SLUG_WORD.findall(stem.replace("_", "-")))
     slug = words >= MIN_SLUG_WORDS or (stem != last and words >= 2)
+    if listed and at[-1] <= len(segments) - 3:
+        slug = slug or words >= 2 or stem != last
+    below = 2 if listed else 3
     return not (slug and at[-1] <= len(segments) - below and stem not in NON_ARTICLE_SEGMENTS)
 
 

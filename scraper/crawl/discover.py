@@ -277,8 +277,17 @@ def canonical_link(html: bytes | str | Any, url: str) -> str:
     for link in root.iter("link"):
         if "canonical" in _rels(link) and link.get("href"):
             target = absolute_url(link.get("href") or "", base)
-            return target if target and same_site(target, url) else ""
+            return target if target and same_site(target, url) and not _below(target, url) \
+                else ""
     return ""
+
+
+def _below(target: str, url: str) -> bool:
+    """Whether target lies under url's own path (/story/ -> /story/Some%20title): a page's
+    canonical is never its own child; such a link is a bare title or name resolved
+    against the page's address, a markup error, and following it would lose the page."""
+    page, path = urlsplit(url).path, urlsplit(target).path
+    return page != "/" and page.endswith("/") and path != page and path.startswith(page)
 
 
 def classify_page(html: bytes | str | Any) -> PageKind:

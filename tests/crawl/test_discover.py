@@ -248,6 +248,19 @@ def test_canonical_link(html: str, expected: str) -> None:
                           "https://www.ex.com/news/other") == expected
 
 
+@pytest.mark.parametrize(("href", "expected"), [
+    # a bare title resolved against the page's address (wcxb-dev 4690): ignored
+    ("What are the different types of wine?", ""),
+    ("/blog/2023/10/03/wine-styles/page-2", ""),
+    ("/blog/2023/10/03/wine-styles/", "https://www.ex.com/blog/2023/10/03/wine-styles/"),
+    ("/blog/wine-styles", "https://www.ex.com/blog/wine-styles"),
+    ("https://www.ex.com/blog/2023/10/03/", "https://www.ex.com/blog/2023/10/03/"),
+])
+def test_a_canonical_below_the_page_itself_is_a_markup_error(href: str, expected: str) -> None:
+    page = f'<html><head><link rel="canonical" href="{href}"></head><body></body></html>'
+    assert canonical_link(page, "https://www.ex.com/blog/2023/10/03/wine-styles/") == expected
+
+
 ARTICLE_LD = '<script type="application/ld+json">{"@type": "%s"}</script>'
 
 
@@ -390,6 +403,10 @@ def test_canonical_urls_are_escaped_as_scrapy_requests_them() -> None:
     ("https://ex.com/index.html", False),
     ("https://ex.com/tag/bridges", False),
     ("https://ex.com/newsletter/the-bridge-that-closed-for-good", True),  # one level below
+    ("https://ex.com/topics/health/best-toothbrush", True),  # two levels: a shorter slug
+    ("https://ex.com/feeds/x8k2/entries/q7f3p.html", True),  # two levels: any page name
+    ("https://ex.com/tag/new-york", False),
+    ("https://ex.com/topics/health", False),
     ("https://ex.com/category/world", False),
     ("https://ex.com/news/feed", False),
     ("https://ex.com/media/photo.jpg", False),
