@@ -53,7 +53,7 @@ from scraper.clean.prune import (
 )
 from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
-from scraper.clean.story import drop_teaser_lists, is_story_block, sibling_repeats
+from scraper.clean.story import drop_teaser_lists, is_story_block, mark_panels, sibling_repeats
 from scraper.clean.tables import (
     adopt_stray_text,
     drop_link_runs,
@@ -63,7 +63,7 @@ from scraper.clean.tables import (
 )
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "19"
+CLEANER_VERSION = "20"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def _clean(html: bytes | str, url: str, encoding: str | None, sel: Selectors,
         titled if titled in meta.h1s else shown_title_part(root, titled) or titled,
         headline_candidates(meta, url), profile)
     byline = find_byline(root, meta)
+    mark_panels(root)
     strip_tags(root, rules.PRESCORE_REMOVED)
     drop_furniture(root)
     remove_selected(root, sel.remove)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 from bs4 import Tag
 
 from scraper.clean import rules as rules
@@ -106,3 +107,27 @@ def sibling_repeats(soup: Tag) -> frozenset[str]:
             if text and text == " ".join(before.get_text().split()):
                 found.add(text)
     return frozenset(found)
+
+
+PANEL_MAX_LINKS = 0.3
+PANEL_MIN_PROSE = 80  # a panel holds a paragraph of running text, not "Loading prices…"
+
+
+def mark_panels(root: lxml.html.HtmlElement) -> None:
+    """A collapsed accordion panel (the block a toggle's ``aria-controls`` names, classed
+    "hidden" until the reader opens it: FAQ answers) is story text the page shows on a
+    click, not hidden furniture: its blocks are marked as the story's, so class names do
+    not drop them (page.clean_soup). Menus and pop-ups that toggles open are not panels:
+    mostly links, or furniture by a class name other than a hiding one; nor tab panels
+    waiting for a script (no paragraph of running text)."""
+    ids = {name for el in root.xpath("//*[@aria-controls]")
+           for name in (el.get("aria-controls") or "").split()}
+    for el in root.xpath("//*[@id]") if ids else []:
+        if el.get("id") not in ids or not isinstance(el.tag, str):
+            continue
+        names = HIDDEN_RE.sub(" ", f"{el.get('class') or ''}")
+        text = len(el.text_content())
+        linked = sum(len(a.text_content()) for a in el.iter("a"))
+        prose = any(len(p.text_content()) >= PANEL_MIN_PROSE for p in el.iter("p", "li"))
+        if prose and linked <= PANEL_MAX_LINKS * text and not rules.NOISE_RE.search(names):
+            el.set(rules.STORY_ATTR, "1")

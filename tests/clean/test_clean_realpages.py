@@ -127,6 +127,8 @@ BODY_CASES = [
      [], ["USCIRF expresses concern over NRC"]),
     ("wcxb-dev/4694", "2 lines of one- or two-word links (a packing list) are not a teaser list",
      ["Backpacking chair", "Hammock"], []),
+    ("wcxb-dev/0312", "E5 FAQ answers in collapsed accordion panels (class 'hidden')",
+     ["Your school’s career center can keep you up to date"], []),
 ]
 
 
