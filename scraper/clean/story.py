@@ -110,6 +110,7 @@ def sibling_repeats(soup: Tag) -> frozenset[str]:
 
 
 PANEL_MAX_LINKS = 0.3
+PANEL_WRAPPERS = 3
 PANEL_MIN_PROSE = 80  # a panel holds a paragraph of running text, not "Loading prices…"
 
 
@@ -131,3 +132,9 @@ def mark_panels(root: lxml.html.HtmlElement) -> None:
         prose = any(len(p.text_content()) >= PANEL_MIN_PROSE for p in el.iter("p", "li"))
         if prose and linked <= PANEL_MAX_LINKS * text and not rules.NOISE_RE.search(names):
             el.set(rules.STORY_ATTR, "1")
+            parent = el.getparent()  # collapse wrappers (display:none) holding only it
+            for _ in range(PANEL_WRAPPERS):
+                if parent is None or len(parent) != 1 or (parent.text or "").strip():
+                    break
+                parent.set(rules.STORY_ATTR, "1")
+                parent = parent.getparent()

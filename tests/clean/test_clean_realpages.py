@@ -129,6 +129,8 @@ BODY_CASES = [
      ["Backpacking chair", "Hammock"], []),
     ("wcxb-dev/0312", "E5 FAQ answers in collapsed accordion panels (class 'hidden')",
      ["Your school’s career center can keep you up to date"], []),
+    ("wcxb-dev/4497", "E5 FAQ answers in accordion panels inside display:none wrappers",
+     ["The Ford Mustang Mach-E. Consumer Reports data shows"], []),
 ]
 
 
