@@ -53,6 +53,7 @@ from scraper.clean.prune import (
 )
 from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
+from scraper.clean.soup import Linked, block_text, link_lengths
 from scraper.clean.story import drop_teaser_lists, is_story_block, mark_panels, sibling_repeats
 from scraper.clean.tables import (
     adopt_stray_text,
@@ -264,8 +265,9 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
         elif tag.name in REMOVED or is_noise_tag(tag):
             if not holds_story(tag, total, chosen):  # never the story itself
                 drop(tag, gone)
+    lengths = link_lengths(tags, gone)  # a tag's subtree is as here when its turn comes
     for tag in tags:
-        if id(tag) not in gone and tag.name in LINK_BLOCKS and is_link_block(tag):
+        if id(tag) not in gone and tag.name in LINK_BLOCKS and is_link_block(tag, lengths):
             drop(tag, gone)
     for tag in tags:
         if id(tag) not in gone and tag.name == "img":  # "2024<img>If you ..." keeps a space
@@ -300,21 +302,16 @@ def is_noise_tag(tag: Tag) -> bool:
     return "display:none" in style or bool(names.strip() and rules.NOISE_RE.search(names))
 
 
-def is_link_block(tag: Tag) -> bool:
-    text = SPACE_RE.sub(" ", tag.get_text()).strip()
-    if not text:
+def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:
+    """Mostly link text (whitespace squashed), and not a long paragraph."""
+    found = lengths[id(tag)]
+    if not found.text:
         return False
-    linked = sum(len(SPACE_RE.sub(" ", a.get_text()).strip()) for a in tag.find_all("a"))
-    return linked / len(text) > 0.6 and (tag.name != "p" or len(text) < 300)
+    return found.links / found.text > 0.6 and (tag.name != "p" or found.text < 300)
 
 
 def soup_paragraphs(soup: BeautifulSoup) -> list[str]:
-    for br in soup.find_all("br"):
-        br.replace_with(BREAK)
-    for tag in soup.find_all(rules.BLOCK_TAGS | rules.HEADING_TAGS):
-        tag.insert_before(PARA)
-        tag.insert_after(PARA)
-    text = SPACE_RE.sub(" ", soup.get_text())
+    text = SPACE_RE.sub(" ", block_text(soup))
     text = split_breaks(text, is_dropped_line)  # <br><br> ends a paragraph, mostly
     paras = (squash(p).strip(BREAK) for p in text.split(PARA))  # BREAK kept: a line boundary
     return [p for p in paras if p.strip(f" {BREAK}")]

@@ -1,0 +1,95 @@
+"""Text measures over the chosen container's BeautifulSoup tree, each in one walk (for
+page.py): the container's text with paragraph and line markers, and the link density of
+every block, computed bottom-up once instead of re-reading nested blocks for each
+ancestor (issue 10).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import CData, NavigableString, PageElement
+
+from scraper.clean import rules as rules
+
+SPACE_RE = re.compile(r"\s+")
+TEXT_TYPES = frozenset({NavigableString, CData})  # the strings Tag.get_text() reads
+PARA_TAGS = rules.BLOCK_TAGS | rules.HEADING_TAGS
+
+
+def block_text(soup: BeautifulSoup) -> str:
+    """``soup.get_text()`` as if every <br> were BREAK and every block tag had PARA before
+    and after it, without changing the tree."""
+    parts: list[str] = []
+    stack: list[PageElement | None] = list(reversed(soup.contents))
+    while stack:
+        node = stack.pop()
+        if node is None:
+            parts.append(rules.PARA)
+        elif type(node) in TEXT_TYPES:
+            parts.append(str(node))
+        elif isinstance(node, Tag):
+            if node.name == "br":
+                parts.append(rules.BREAK)
+                continue
+            if node.name in PARA_TAGS:
+                parts.append(rules.PARA)
+                stack.append(None)
+            stack.extend(reversed(node.contents))
+    return "".join(parts)
+
+
+# A text's length once runs of whitespace are one space, and whether it starts and ends
+# with that space: enough to join two texts' lengths without joining the texts.
+Spaced = tuple[int, bool, bool]
+EMPTY: Spaced = (0, False, False)
+
+
+def spaced(text: str) -> Spaced:
+    if not text:
+        return EMPTY
+    squashed = SPACE_RE.sub(" ", text)
+    return len(squashed), squashed[0] == " ", squashed[-1] == " "
+
+
+def joined(first: Spaced, second: Spaced) -> Spaced:
+    if not first[0] or not second[0]:
+        return second if not first[0] else first
+    merged = first[2] and second[1]  # two spaces meet and become one
+    return first[0] + second[0] - merged, first[1], second[2]
+
+
+def stripped(text: Spaced) -> int:
+    """len(SPACE_RE.sub(" ", text).strip())"""
+    return max(0, text[0] - text[1] - text[2])
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A tag's text length (whitespace squashed, stripped) and its links' total one."""
+
+    text: int
+    links: int
+
+
+def link_lengths(tags: Iterable[Tag], gone: set[int]) -> dict[int, Linked]:
+    """id(tag) -> Linked for every tag still in the tree, children before parents.
+    ``tags`` in document order; the links of a link inside a link count twice, as
+    ``find_all("a")`` finds both."""
+    measures: dict[int, tuple[Spaced, int]] = {}
+    for tag in reversed(list(tags)):
+        if id(tag) in gone:
+            continue
+        text, links = EMPTY, 0
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                inner, inner_links = measures[id(child)]
+                text = joined(text, inner)
+                links += inner_links + (stripped(inner) if child.name == "a" else 0)
+            elif type(child) in TEXT_TYPES:
+                text = joined(text, spaced(str(child)))
+        measures[id(tag)] = (text, links)
+    return {key: Linked(stripped(text), links) for key, (text, links) in measures.items()}
