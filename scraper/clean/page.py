@@ -8,6 +8,7 @@ only with BeautifulSoup, using the rules in ``cleanrules``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import warnings
@@ -53,7 +54,7 @@ from scraper.clean.prune import (
 )
 from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
-from scraper.clean.soup import Linked, block_text, link_lengths
+from scraper.clean.soup import Linked, all_tags, block_text, link_lengths
 from scraper.clean.story import drop_teaser_lists, is_story_block, mark_panels, sibling_repeats
 from scraper.clean.tables import (
     adopt_stray_text,
@@ -255,14 +256,16 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
     """
     chosen = chosen or {}
     total = len(soup.get_text())
-    tags = soup.find_all(True)
+    tags = all_tags(soup)
     gone: set[int] = set()  # ids of removed tags: Tag.decomposed costs a subtree search
     for tag in tags:
         if id(tag) in chosen or id(tag) in gone or tag.has_attr(rules.STORY_ATTR):
             continue
-        if tag.name not in REMOVED and is_noise_tag(tag) and is_story_block(tag):
+        removed = tag.name in REMOVED
+        noise = not removed and is_noise_tag(tag)
+        if noise and is_story_block(tag):
             chosen[id(tag)] = len(tag.get_text())  # a story block: its wrappers stay too
-        elif tag.name in REMOVED or is_noise_tag(tag):
+        elif removed or noise:
             if not holds_story(tag, total, chosen):  # never the story itself
                 drop(tag, gone)
     lengths = link_lengths(tags, gone)  # a tag's subtree is as here when its turn comes
@@ -286,20 +289,30 @@ def drop(tag: Tag, gone: set[int]) -> None:
 
 
 def is_noise_tag(tag: Tag) -> bool:
-    attr = tag.get("class")
-    classes: list[str] = list(attr) if isinstance(attr, list) else str(attr or "").split()
-    names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c))
-    names = f"{names} {tag.get('id') or ''}"
-    # CSS-modules names (AuthorCard_root__w2Hnq) hide their words in camel case.
-    names = CSS_MODULE_RE.sub(lambda m: CAMEL_RE.sub("-", m.group(0)), names)
-    if tag.name in ("html", "body"):
+    attrs = tag.attrs
+    if tag.name in ("html", "body") or not attrs:
         return False
-    if tag.get("aria-hidden") == "true" or tag.has_attr("hidden"):
+    if attrs.get("aria-hidden") == "true" or "hidden" in attrs:
         return True
-    if tag.get("role") in ("navigation", "complementary", "banner", "contentinfo", "dialog"):
+    if attrs.get("role") in ("navigation", "complementary", "banner", "contentinfo", "dialog"):
         return True
-    style = str(tag.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or bool(names.strip() and rules.NOISE_RE.search(names))
+    style = str(attrs.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style:
+        return True
+    attr = attrs.get("class")
+    classes = tuple(attr) if isinstance(attr, list) else tuple(str(attr or "").split())
+    return is_noise_name(classes, f"{attrs.get('id') or ''}")
+
+
+@functools.lru_cache(maxsize=4096)
+def is_noise_name(classes: tuple[str, ...], ident: str) -> bool:
+    """Class names (taxonomy ones aside) or id naming furniture; a page repeats them."""
+    names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c))
+    names = f"{names} {ident}"
+    # CSS-modules names (AuthorCard_root__w2Hnq) hide their words in camel case.
+    if "__" in names:
+        names = CSS_MODULE_RE.sub(lambda m: CAMEL_RE.sub("-", m.group(0)), names)
+    return bool(names.strip() and rules.NOISE_RE.search(names))
 
 
 def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:

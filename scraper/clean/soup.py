@@ -20,6 +20,11 @@ TEXT_TYPES = frozenset({NavigableString, CData})  # the strings Tag.get_text() r
 PARA_TAGS = rules.BLOCK_TAGS | rules.HEADING_TAGS
 
 
+def all_tags(soup: Tag) -> list[Tag]:
+    """``soup.find_all(True)`` without bs4's filter machinery."""
+    return [node for node in soup.descendants if isinstance(node, Tag)]
+
+
 def block_text(soup: BeautifulSoup) -> str:
     """``soup.get_text()`` as if every <br> were BREAK and every block tag had PARA before
     and after it, without changing the tree."""
