@@ -54,7 +54,7 @@ from scraper.clean.prune import (
 )
 from scraper.clean.score import locate
 from scraper.clean.site import SiteProfile, apply_page, choose_headline
-from scraper.clean.soup import Linked, all_tags, block_text, link_lengths
+from scraper.clean.soup import Linked, all_tags, block_text, first_tag, link_lengths
 from scraper.clean.story import drop_teaser_lists, is_story_block, mark_panels, sibling_repeats
 from scraper.clean.tables import (
     adopt_stray_text,
@@ -193,7 +193,7 @@ def extract_body(elements: list[lxml.html.HtmlElement], headline: str, byline: s
 
 def mark_headline(soup: BeautifulSoup, headline: str) -> None:
     """Put HEAD before the container's first <h1> when it is the headline."""
-    h1 = soup.find("h1")
+    h1 = first_tag(soup, "h1")
     if isinstance(h1, Tag) and same_title(squash(h1.get_text(" ")), headline):
         h1.insert_before(f"{PARA}{HEAD}{PARA}")
 
@@ -206,7 +206,7 @@ def same_title(a: str, b: str) -> bool:
 def drop_captions(soup: BeautifulSoup) -> None:
     """A short block beside an <img> that carries a photo credit is a caption."""
     total = len(WORD_RE.findall(soup.get_text(" ")))
-    for img in soup.find_all("img"):
+    for img in [tag for tag in all_tags(soup) if tag.name == "img"]:
         block = img.parent
         while isinstance(block, Tag) and block.name in INLINE:
             block = block.parent
@@ -227,8 +227,8 @@ def is_caption(text: str, total: int) -> bool:
 def protected(soup: BeautifulSoup) -> dict[int, int]:
     """The chosen containers that class names must not drop (id -> text length): the
     largest one, and blocks of one class that split the story (<section>s, CMS widgets)."""
-    wrapper = soup.find("div")
-    chosen = wrapper.find_all(True, recursive=False) if isinstance(wrapper, Tag) else []
+    wrapper = first_tag(soup, "div")
+    chosen = [tag for tag in wrapper.contents if isinstance(tag, Tag)] if wrapper else []
     if not chosen:
         return {}
     classes = Counter(" ".join(tag.get_attribute_list("class") or []) for tag in chosen)

@@ -6,6 +6,7 @@ unwraps it rather than losing it (issue 9). Used by ``page.py``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from scraper.clean.score import link_density
 
 logger = logging.getLogger(__name__)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_SPACES = bytes(32 if CONTROL_RE.match(chr(byte)) else byte for byte in range(256))
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
 
@@ -30,7 +32,10 @@ def to_text(html: bytes | str, encoding: str | None) -> str:
     head = text[:2048]
     if head and sum(c < " " and c not in "\t\r\n" or c == "\ufffd" for c in head) > len(head) // 10:
         return ""  # an image or other binary body, not a page
-    return CONTROL_RE.sub(" ", text.replace("\x00", ""))
+    # NULs out, other control characters (CONTROL_RE) to spaces: in UTF-8 they are single
+    # bytes that no other character uses, so one bytes.translate does it.
+    data = text.encode("utf-8", "surrogatepass").translate(CONTROL_SPACES, b"\x00")
+    return data.decode("utf-8", "surrogatepass")
 
 
 def parse(text: str) -> lxml.html.HtmlElement | None:
@@ -89,15 +94,20 @@ def drop_unlikely(root: lxml.html.HtmlElement) -> None:
                              "form")):
         if el.getparent() is None:
             continue
-        names = CAMEL_RE.sub("-", f"{el.get('class') or ''} {el.get('id') or ''}")
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not is_unlikely(names) and not is_hidden(el):
             continue
+        names = CAMEL_RE.sub("-", names)
         if len(el.text_content()) < limit or (rules.COMMENTS_RE.search(names)
                                               and not el.xpath(rules.STORY_MARK_XPATH)):
             el.drop_tree()
 
 
+@functools.lru_cache(maxsize=4096)
 def is_unlikely(names: str) -> bool:
+    """Class and id names (camel case split) of a block that is never the story; a page
+    repeats its names: each is matched once."""
+    names = CAMEL_RE.sub("-", names)
     return (len(names) > 1 and bool(rules.UNLIKELY_RE.search(names))
             and not rules.OK_MAYBE_RE.search(names))
 

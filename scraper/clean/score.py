@@ -7,6 +7,7 @@ present; siblings and same-class blocks split by ads join the winner.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -266,15 +267,22 @@ def initial_score(el: lxml.html.HtmlElement) -> float:
 
 
 def class_weight(el: lxml.html.HtmlElement) -> float:
-    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    weight, hint = name_weight(f"{el.get('class') or ''} {el.get('id') or ''}")
+    if hint or (el.get("itemprop") or "") == "articleBody":
+        weight += 25
+    return weight
+
+
+@functools.lru_cache(maxsize=4096)
+def name_weight(names: str) -> tuple[float, bool]:
+    """The weight of class and id names, and whether they hint at the story's body (a
+    page repeats its names: each is matched once)."""
     weight = 0.0
     if rules.NEGATIVE_RE.search(names):
         weight -= 25
     if rules.POSITIVE_RE.search(names):
         weight += 25
-    if rules.BODY_HINT_RE.search(names) or (el.get("itemprop") or "") == "articleBody":
-        weight += 25
-    return weight
+    return weight, bool(rules.BODY_HINT_RE.search(names))
 
 
 def link_density(el: lxml.html.HtmlElement) -> float:

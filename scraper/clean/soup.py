@@ -25,6 +25,12 @@ def all_tags(soup: Tag) -> list[Tag]:
     return [node for node in soup.descendants if isinstance(node, Tag)]
 
 
+def first_tag(soup: Tag, name: str) -> Tag | None:
+    """``soup.find(name)`` without bs4's filter machinery."""
+    return next((node for node in soup.descendants
+                 if isinstance(node, Tag) and node.name == name), None)
+
+
 def block_text(soup: BeautifulSoup) -> str:
     """``soup.get_text()`` as if every <br> were BREAK and every block tag had PARA before
     and after it, without changing the tree."""
