@@ -6,6 +6,7 @@ Headline, byline, dates, canonical URL, language and the blocked-page verdict.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -258,7 +259,7 @@ def find_blocked(text: str, meta: Meta, body: str) -> str:
     """
     if rules.CHALLENGE_TITLE_RE.fullmatch(meta.title):
         return "bot-challenge"
-    if len(WORD_RE.findall(body)) >= rules.BLOCKED_MAX_WORDS:
+    if has_words(body, rules.BLOCKED_MAX_WORDS):
         return ""
     if rules.CHALLENGE_RE.search(text[:200_000]):
         return "bot-challenge"
@@ -271,6 +272,11 @@ def find_blocked(text: str, meta: Meta, body: str) -> str:
             words < rules.PAYWALL_PREVIEW_MIN_WORDS or rules.PAYWALL_RE.search(body)):
         return "paywall"
     return "" if body else "empty"
+
+
+def has_words(text: str, count: int) -> bool:
+    """len(WORD_RE.findall(text)) >= count, reading no further than needed."""
+    return sum(1 for _ in itertools.islice(WORD_RE.finditer(text), count)) >= count
 
 
 def squash(text: str) -> str:

@@ -205,7 +205,7 @@ def same_title(a: str, b: str) -> bool:
 
 def drop_captions(soup: BeautifulSoup) -> None:
     """A short block beside an <img> that carries a photo credit is a caption."""
-    total = len(WORD_RE.findall(soup.get_text(" ")))
+    total = -1  # the container's words, counted when a caption is suspected
     for img in [tag for tag in all_tags(soup) if tag.name == "img"]:
         block = img.parent
         while isinstance(block, Tag) and block.name in INLINE:
@@ -213,12 +213,18 @@ def drop_captions(soup: BeautifulSoup) -> None:
         if not isinstance(block, Tag) or block.name in ("html", "body", "[document]"):
             continue
         if not block.get_text(" ").strip():  # <p><img></p><p>Caption. Photo: X</p>
-            block = block.find_next_sibling()
-        if isinstance(block, Tag) and is_caption(block.get_text(" "), total):
-            block.decompose()
+            block = next((el for el in block.next_siblings if isinstance(el, Tag)), None)
+        if not isinstance(block, Tag):
+            continue
+        text = block.get_text(" ")
+        if is_caption(text, 2 * rules.CAPTION_MAX_WORDS + 1):  # a caption, unless long
+            total = len(WORD_RE.findall(soup.get_text(" "))) if total < 0 else total
+            if is_caption(text, total):
+                block.decompose()
 
 
 def is_caption(text: str, total: int) -> bool:
+    """A short credit line, under half the container's ``total`` words."""
     words = len(WORD_RE.findall(text))
     return (0 < words <= rules.CAPTION_MAX_WORDS and words < 0.5 * total
             and bool(rules.CREDIT_RE.search(text)))

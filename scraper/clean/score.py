@@ -117,23 +117,38 @@ def story_totals(el: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
 
 
 def story_blocks(el: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, int]]:
+    cards: dict[lxml.html.HtmlElement, bool | None] = {}  # blocks of one card share it
     for block in el.iter("p", "li", "dd", "blockquote"):
         if block.tag != "p" and block.find(".//p") is not None:
             continue
         n = len(block.text_content())
-        if n >= 80 and link_density(block) < rules.WIDEN_MAX_LINKS and not is_teaser(block):
+        if (n >= 80 and link_density(block) < rules.WIDEN_MAX_LINKS
+                and not is_teaser(block, cards)):
             yield block, n
 
 
-def is_teaser(block: lxml.html.HtmlElement) -> bool:
+def is_teaser(block: lxml.html.HtmlElement,
+              cards: dict[lxml.html.HtmlElement, bool | None] | None = None) -> bool:
+    """Inside a teaser card: a small block holding a linked heading. ``cards``: what is
+    known of ancestors already looked at (card_verdict), for the blocks of one page."""
+    cards = {} if cards is None else cards
     for card in ancestors(block, rules.TEASER_CARD_LEVELS):
-        if len(card.text_content()) > rules.TEASER_CARD_MAX_CHARS:
-            return False  # no card: bigger still higher up
-        if card.xpath(TEASER_XPATH):
-            return True
-        if card.xpath(HEADING_XPATH):
-            return False
+        if card not in cards:
+            cards[card] = card_verdict(card)
+        if cards[card] is not None:
+            return bool(cards[card])
     return False
+
+
+def card_verdict(card: lxml.html.HtmlElement) -> bool | None:
+    """True for a teaser card, False for no card here or above, None: look higher."""
+    if len(card.text_content()) > rules.TEASER_CARD_MAX_CHARS:
+        return False  # no card: bigger still higher up
+    if card.xpath(TEASER_XPATH):
+        return True
+    if card.xpath(HEADING_XPATH):
+        return False
+    return None
 
 
 HEADING_XPATH = "h2 | h3 | h4 | h5 | h6 | */h2 | */h3 | */h4 | */h5 | */h6"

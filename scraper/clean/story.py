@@ -13,6 +13,7 @@ import lxml.html
 from bs4 import Tag
 
 from scraper.clean import rules as rules
+from scraper.clean.soup import all_tags
 
 DIGIT_RE = re.compile(r"\d")
 # A noise-named block that is one of a run of same-kind siblings made of running text
@@ -75,8 +76,8 @@ LEAD_IN_LIST_MIN_LINKS = 0.6  # ... after a lead-in ending in ":" (the story's o
 
 def drop_teaser_lists(soup: Tag) -> None:
     """Drop a list of links that a teaser heading announces, and the heading."""
-    for listing in soup.find_all(("ul", "ol")):
-        heading = listing.find_previous_sibling()
+    for listing in [tag for tag in all_tags(soup) if tag.name in ("ul", "ol")]:
+        heading = next((el for el in listing.previous_siblings if isinstance(el, Tag)), None)
         if listing.decomposed or not isinstance(heading, Tag) or heading.name not in HEADINGS:
             continue
         text = " ".join(heading.get_text(" ").split())
