@@ -24,6 +24,7 @@ MIN_ITEMS = 3
 NOT_ITEMS = frozenset({"p", "tr", "td", "th", "option", "h1", "h2", "h3", "h4", "h5", "h6"})
 DIGIT_RE = re.compile(r"\d")
 SPACE_RE = re.compile(r"\s+")
+WORD_RE = re.compile(r"\w")
 
 
 def order_link_lists(root: lxml.html.HtmlElement) -> None:
@@ -53,8 +54,9 @@ def _items(parent: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | None:
         return None
     if children[0].tag in NOT_ITEMS or len({_kind(c) for c in children}) != 1:
         return None
-    if any((c.tail or "").strip() for c in children[:-1]):
-        return None  # links inside running text
+    if any((c.tail or "").strip() for c in children[:-1]) or WORD_RE.search(
+            children[-1].tail or ""):
+        return None  # links inside running text ("A, B, C", "A B C are our partners")
     if not all(c.tag == "a" and c.get("href") or c.find(".//a[@href]") is not None
                for c in children):
         return None
