@@ -148,7 +148,10 @@ def edit_correction(doc: Doc, rng: random.Random) -> str | None:
     paragraphs = story_paragraphs(doc)
     if not paragraphs:
         return None
-    last = paragraphs[-1]
+    # The story's last paragraph is the one that ends the story text furthest on (a reader
+    # comment quoting the story, or a subtitle repeated at its end, comes later in the page).
+    ends = [doc.story.rfind(normalize_text(doc.element_text(p))) for p in paragraphs]
+    last = paragraphs[max(range(len(paragraphs)), key=lambda i: (ends[i], i))]
     note = html.escape(rng.choice(CORRECTIONS), quote=False)
     raws = list(doc.raws)
     raws[last.end] += f"{doc.raws[last.start]}{note}</p>"
