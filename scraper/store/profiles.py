@@ -161,8 +161,12 @@ class SiteLearning:
         fresh = [s for s in sightings if s.fingerprint not in known]
         total = count_articles(self.archive, source)
         chosen = {s.fingerprint: s for s in fresh if s.kind == "furniture"}
+        # Only the articles that held a paragraph from their first version vouch for it:
+        # one an edit added (the same correction note appended to three stories) is a
+        # change of each story, never the site's furniture.
         found = [chosen[fp] for fp, articles in count_sightings(
-            self.archive, source, "furniture", chosen) if site.is_furniture(articles, total)]
+            self.archive, source, "furniture", chosen, first=True)
+            if site.is_furniture(articles, total)]
         if not site.is_site_wide({s.example for s in found}, body):
             return []  # most of this body is shared: a copy of other articles, not furniture
         for sighting in list(found):
@@ -232,14 +236,16 @@ def count_articles(archive: Archive, source: str) -> int:
     return int(row[0])
 
 
-def count_sightings(archive: Archive, source: str, kind: str,
-                    chosen: dict[str, Sighting]) -> list[tuple[str, int]]:
+def count_sightings(archive: Archive, source: str, kind: str, chosen: dict[str, Sighting],
+                    first: bool = False) -> list[tuple[str, int]]:
+    """Per fingerprint, the articles that showed it (`first`: in their first version)."""
     found = []
     key = source_id(archive.db, source, create=False)
+    since = " and version = 1" if first else ""
     for chunk in chunks(list(chosen)):
         found.extend(archive.db.execute(
-            "select fingerprint, count(*) from sightings where source = ? and kind = ? and "
-            f"fingerprint in ({','.join('?' * len(chunk))}) group by fingerprint",
+            f"select fingerprint, count(*) from sightings where source = ? and kind = ?{since} "
+            f"and fingerprint in ({','.join('?' * len(chunk))}) group by fingerprint",
             [key, KIND[kind], *map(fingerprint_number, chunk)]).fetchall())
     return [(fingerprint_text(fp), int(n)) for fp, n in found]
 

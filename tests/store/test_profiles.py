@@ -91,6 +91,30 @@ def test_a_templated_line_edited_on_many_articles_is_a_change_each_time(
     assert len(archive.changes()) == 4
 
 
+def test_a_note_appended_to_several_stories_is_an_edit_of_each_never_furniture(
+        tmp_path: Path) -> None:
+    """The same correction added to three of four stories in one pass: three edits, kept in
+    each body; furniture the articles held from their first version is still learned."""
+    archive = Archive(tmp_path / "archive.db")
+    learning = SiteLearning(archive)
+    texts = stories("wcxb-dev", 4)
+    store(archive, learning, texts)
+    note = "Correction: An earlier version of this article misstated the date of the event."
+    page = real_page("article-extraction", MOREBIKES)
+    for number, story in enumerate(texts[:3]):
+        html = restory(page, [*story, note])
+        url = f"https://www.morebikes.co.uk/{number}/a-review-of-number-{number}/"
+        item = PageItem(url=url, source=SOURCE, status=200, body=html,
+                        fetched_at=f"2026-12-07T10:0{number}:00Z")
+        assert archive.save_page(item, clean_page(html, url, profile=learning.profile(
+            SOURCE))) == "changed"
+        learning.observe_page(SOURCE, url, item.fetched_at)
+    examples = {b.example for b in learned_blocks(archive, SOURCE)}
+    assert note not in examples and "Tell us what YOU think..." in examples
+    assert sum(note in body for body in current_bodies(archive)) == 3
+    assert len(archive.changes()) == 3
+
+
 def test_learned_blocks_are_browsable_in_datasette(tmp_path: Path) -> None:
     import asyncio
 
