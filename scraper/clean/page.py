@@ -238,8 +238,9 @@ def protected(soup: BeautifulSoup) -> dict[int, int]:
     if not chosen:
         return {}
     classes = Counter(" ".join(tag.get_attribute_list("class") or []) for tag in chosen)
-    largest = max(chosen, key=lambda tag: len(tag.get_text()))
-    return {id(tag): len(tag.get_text()) for tag in chosen if tag is largest
+    lengths = {id(tag): len(tag.get_text()) for tag in chosen}
+    largest = max(chosen, key=lambda tag: lengths[id(tag)])
+    return {id(tag): lengths[id(tag)] for tag in chosen if tag is largest
             or classes[" ".join(tag.get_attribute_list("class") or [])] > 1}
 
 
@@ -274,7 +275,7 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
         elif removed or noise:
             if not holds_story(tag, total, chosen):  # never the story itself
                 drop(tag, gone)
-    lengths = link_lengths(tags, gone)  # a tag's subtree is as here when its turn comes
+    lengths = link_lengths(tags, gone, LINK_BLOCKS)  # each subtree is as here at its turn
     for tag in tags:
         if id(tag) not in gone and tag.name in LINK_BLOCKS and is_link_block(tag, lengths):
             drop(tag, gone)

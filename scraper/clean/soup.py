@@ -7,7 +7,7 @@ ancestor (issue 10).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -86,12 +86,13 @@ class Linked:
     links: int
 
 
-def link_lengths(tags: Iterable[Tag], gone: set[int]) -> dict[int, Linked]:
-    """id(tag) -> Linked for every tag still in the tree, children before parents.
-    ``tags`` in document order; the links of a link inside a link count twice, as
-    ``find_all("a")`` finds both."""
+def link_lengths(tags: Sequence[Tag], gone: set[int], names: Collection[str]
+                 ) -> dict[int, Linked]:
+    """id(tag) -> Linked for every tag named in ``names`` still in the tree, measured
+    children before parents. ``tags`` in document order; the links of a link inside a
+    link count twice, as ``find_all("a")`` finds both."""
     measures: dict[int, tuple[Spaced, int]] = {}
-    for tag in reversed(list(tags)):
+    for tag in reversed(tags):
         if id(tag) in gone:
             continue
         text, links = EMPTY, 0
@@ -103,4 +104,9 @@ def link_lengths(tags: Iterable[Tag], gone: set[int]) -> dict[int, Linked]:
             elif type(child) in TEXT_TYPES:
                 text = joined(text, spaced(str(child)))
         measures[id(tag)] = (text, links)
-    return {key: Linked(stripped(text), links) for key, (text, links) in measures.items()}
+    found: dict[int, Linked] = {}
+    for tag in tags:
+        if tag.name in names and id(tag) in measures:
+            text, links = measures[id(tag)]
+            found[id(tag)] = Linked(stripped(text), links)
+    return found
