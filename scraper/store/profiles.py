@@ -161,9 +161,8 @@ class SiteLearning:
         fresh = [s for s in sightings if s.fingerprint not in known]
         total = count_articles(self.archive, source)
         chosen = {s.fingerprint: s for s in fresh if s.kind == "furniture"}
-        # Only the articles that held a paragraph from their first version vouch for it:
-        # one an edit added (the same correction note appended to three stories) is a
-        # change of each story, never the site's furniture.
+        # A paragraph no article held in its first version came in with edits (the same
+        # correction note appended to three stories): a change of each, never furniture.
         found = [chosen[fp] for fp, articles in count_sightings(
             self.archive, source, "furniture", chosen, first=True)
             if site.is_furniture(articles, total)]
@@ -238,14 +237,15 @@ def count_articles(archive: Archive, source: str) -> int:
 
 def count_sightings(archive: Archive, source: str, kind: str, chosen: dict[str, Sighting],
                     first: bool = False) -> list[tuple[str, int]]:
-    """Per fingerprint, the articles that showed it (`first`: in their first version)."""
+    """Per fingerprint, the articles that showed it (`first`: when one did in its first
+    version)."""
     found = []
     key = source_id(archive.db, source, create=False)
-    since = " and version = 1" if first else ""
+    having = " having max(version = 1) = 1" if first else ""
     for chunk in chunks(list(chosen)):
         found.extend(archive.db.execute(
-            f"select fingerprint, count(*) from sightings where source = ? and kind = ?{since} "
-            f"and fingerprint in ({','.join('?' * len(chunk))}) group by fingerprint",
+            "select fingerprint, count(*) from sightings where source = ? and kind = ? and "
+            f"fingerprint in ({','.join('?' * len(chunk))}) group by fingerprint{having}",
             [key, KIND[kind], *map(fingerprint_number, chunk)]).fetchall())
     return [(fingerprint_text(fp), int(n)) for fp, n in found]
 

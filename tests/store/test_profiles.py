@@ -18,7 +18,8 @@ MOREBIKES = "612cd29826624e68ce96789c8049e16279dfd2fceb27434eea7943b2aaf84e90"
 SOURCE = "morebikes"
 
 
-def store(archive: Archive, learning: SiteLearning, texts: list[list[str]]) -> None:
+def store(archive: Archive, learning: SiteLearning, texts: list[list[str]],
+          day: int = 6) -> None:
     """What the pipeline does with each page: clean with the profile, save, learn."""
     page = real_page("article-extraction", MOREBIKES)
     for number, story in enumerate(texts):
@@ -26,8 +27,9 @@ def store(archive: Archive, learning: SiteLearning, texts: list[list[str]]) -> N
         url = f"https://www.morebikes.co.uk/{number}/a-review-of-number-{number}/"
         cleaned = clean_page(html, url, profile=learning.profile(SOURCE))
         item = PageItem(url=url, source=SOURCE, status=200, body=html,
-                        fetched_at=f"2026-12-06T10:0{number}:00Z")
-        assert archive.save_page(item, cleaned) == "new"
+                        fetched_at=f"2026-12-0{day}T10:0{number}:00Z")
+        assert archive.save_page(item, cleaned) in (("new",) if day == 6 else (
+            "new", "changed", "unchanged"))
         learning.observe_page(SOURCE, url, item.fetched_at)
 
 
@@ -113,6 +115,23 @@ def test_a_note_appended_to_several_stories_is_an_edit_of_each_never_furniture(
     assert note not in examples and "Tell us what YOU think..." in examples
     assert sum(note in body for body in current_bodies(archive)) == 3
     assert len(archive.changes()) == 3
+
+
+def test_a_box_added_to_every_page_later_is_learned_from_a_new_article(
+        tmp_path: Path) -> None:
+    """A box the site adds to all its articles makes a version of each until a new article
+    shows it from its first version; then it is furniture and those versions merge away."""
+    archive = Archive(tmp_path / "archive.db")
+    learning = SiteLearning(archive)
+    texts = stories("wcxb-dev", 5)
+    store(archive, learning, texts[:4])
+    box = ("Our coverage of the region is supported by readers like you and by a grant from "
+           "the Valley Community Foundation, which has no say over what we publish.")
+    store(archive, learning, [[*story, box] for story in texts[:4]], day=7)
+    assert len(archive.changes()) == 4
+    store(archive, learning, [[*story, box] for story in texts], day=8)
+    assert box in {b.example for b in learned_blocks(archive, SOURCE)}
+    assert archive.changes() == [] and not any(box in b for b in current_bodies(archive))
 
 
 def test_learned_blocks_are_browsable_in_datasette(tmp_path: Path) -> None:
