@@ -321,11 +321,13 @@ def score_edit(db: Path, tally: Tally, plan: Plan, got: Seen | None, number: int
 def run(args: argparse.Namespace, db: Path) -> tuple[Tally, list[Plan]]:
     started = time.monotonic()
     pages = load_pages(args.sets, args.limit)
-    if args.pages:  # edits and noise are seeded per page: a failure replays alone
-        wanted = set(args.pages.split(","))
-        pages = [p for p in pages if p.key in wanted or p.key.split("/", 1)[1] in wanted]
-    if args.articles > 1:
-        pages = with_siblings(pages, args.articles, stories("wcxb-dev", 80))
+    wanted = set(args.pages.split(",")) if args.pages else set()
+    only = {p.key for p in pages if p.key in wanted or p.key.split("/", 1)[1] in wanted}
+    if args.articles > 1:  # a page keeps the siblings it has in the whole run
+        pages = with_siblings(pages, args.articles, stories("wcxb-dev", 80),
+                              only if args.pages else None)
+    elif args.pages:  # edits and noise are seeded per page: a failure replays alone
+        pages = [p for p in pages if p.key in only]
     plans = make_plans(pages, args.rounds, args.rate, args.seed)
     urls = {canonicalize_url(u): p for p in plans for u in (p.page.url, *p.page.aliases)}
     tally = Tally(pages=Counter(p.page.key.split("/")[0] for p in plans))
@@ -397,7 +399,8 @@ def main() -> None:
     parser.add_argument("--worst", action="store_true", help="list every failure")
     parser.add_argument("--pages", default="",
                         help="only these pages, by id or set/id, comma-separated "
-                             "(e.g. 0041,article-extraction/57e2e988...)")
+                             "(e.g. 0041,article-extraction/57e2e988...); with --articles, "
+                             "give the run's --sets and --limit too (they choose the siblings)")
     parser.add_argument("--db", default="", help="keep the archive in this (new) file")
     parser.add_argument("--articles", type=int, default=1,
                         help="articles per real template (its story swapped for others'), so "

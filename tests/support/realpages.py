@@ -191,26 +191,87 @@ def host_pages(host: str, articles: list[tuple[str, str]]) -> dict[str, bytes]:
 # -- one template, several articles ------------------------------------------------------
 
 
-def with_siblings(pages: list[RealPage], count: int, pool: list[list[str]]) -> list[RealPage]:
+def with_siblings(pages: list[RealPage], count: int, pool: list[list[str]],
+                  only: set[str] | None = None) -> list[RealPage]:
     """Each page followed by count - 1 articles of its template: its ground-truth
     paragraphs swapped for another real story's (``support.realsite.restory``) and its
     headline for that story's opening words, served on the same host, so that a site has
-    several articles to learn from. Pages whose story cannot be swapped whole stay alone."""
+    several articles to learn from. Pages whose story cannot be swapped whole (a sibling
+    would still show some of it) stay alone. ``only``: the keys of the pages to keep (each
+    with the same siblings as in the whole list)."""
     from support.realsite import real_page as template_page
     from support.realsite import restory
 
     found = []
     for index, page in enumerate(pages):
+        if only is not None and page.key not in only:
+            continue
         found.append(page)
         dataset, key = page.key.split("/", 1)
         template = template_page(dataset, key)
         marked = restory(template, [f"zqxmarker {n}" for n in range(len(template.paragraphs()))])
         if marked.count(b"zqxmarker") != len(template.paragraphs()) or not page.headline:
             continue
+        siblings = []
         for number in range(1, count):
             story = pool[(index * count + number) % len(pool)]
-            found.append(_sibling(page, template.url, restory(template, story), story, number))
+            html_bytes = _scrub(restory(template, story), template.paragraphs(), story)
+            siblings.append(_sibling(page, template.url, html_bytes, story, number))
+        if not any(_leftover(template.paragraphs(), pool[(index * count + n) % len(pool)],
+                             s.doc.html) for n, s in enumerate(siblings, 1)):
+            found.extend(siblings)
     return found
+
+
+_BLOCKS = ("p", "div", "li", "td", "tr", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5",
+           "h6", "blockquote", "figcaption", "span", "section", "a", "strong", "em", "b")
+SHINGLE = 6  # words in a run of story text
+LEFTOVER_RUNS = 5  # runs of the template's own story a sibling may show: 10 words in a row
+
+
+def _runs(text: str) -> set[str]:
+    """The text's runs of SHINGLE words (its whole words when shorter, 3 at least)."""
+    from support.realsite import words
+
+    tokens = words(text).split()
+    if len(tokens) < SHINGLE:
+        return {" ".join(tokens)} if len(tokens) >= 3 else set()
+    return {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def _old_runs(old: list[str], new: list[str]) -> set[str]:
+    return set().union(*map(_runs, old)) - set().union(*map(_runs, new))
+
+
+def _scrub(html_bytes: bytes, old: list[str], new: list[str]) -> bytes:
+    """The sibling without what is left of its template's own story: ground-truth text
+    that ``restory`` found no single element for (a numbered list item, a table row, a
+    ground-truth line the page splits over several <p>s). Another article of a real site
+    never shows this story's text."""
+    import lxml.html
+
+    gone, kept = _old_runs(old, new), set().union(*map(_runs, new))
+    root = lxml.html.document_fromstring(html_bytes)
+    for element in reversed(list(root.iter(*_BLOCKS))):  # innermost first
+        if element.getparent() is None:
+            continue
+        shown = _runs(element.text_content())
+        if shown and len(shown & gone) >= 0.6 * len(shown) and not shown & kept:
+            element.drop_tree()  # mostly the old story, none of the new one
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>").encode()
+
+
+def _leftover(old: list[str], new: list[str], source: str) -> set[str]:
+    """The runs of the template's own story a sibling still shows, when there are enough
+    of them: a sibling sharing them would teach site learning that this story is the
+    site's furniture."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(source)
+    for element in list(root.iter("script", "style", "noscript", "template", "head")):
+        element.drop_tree()
+    shown = _runs(root.text_content()) & _old_runs(old, new)
+    return shown if len(shown) >= LEFTOVER_RUNS else set()
 
 
 def _sibling(page: RealPage, real_url: str, html_bytes: bytes, story: list[str],
