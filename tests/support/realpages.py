@@ -26,6 +26,7 @@ import html
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -210,7 +211,8 @@ def with_siblings(pages: list[RealPage], count: int, pool: list[list[str]],
         dataset, key = page.key.split("/", 1)
         template = template_page(dataset, key)
         marked = restory(template, [f"zqxmarker {n}" for n in range(len(template.paragraphs()))])
-        if marked.count(b"zqxmarker") != len(template.paragraphs()) or not page.headline:
+        if marked.count(b"zqxmarker") != len(template.paragraphs()) or not page.headline \
+                or _shown_twice(template.html, template.paragraphs()):
             continue
         siblings = []
         for number in range(1, count):
@@ -272,6 +274,24 @@ def _leftover(old: list[str], new: list[str], source: str) -> set[str]:
         element.drop_tree()
     shown = _runs(root.text_content()) & _old_runs(old, new)
     return shown if len(shown) >= LEFTOVER_RUNS else set()
+
+
+def _shown_twice(html_bytes: bytes, story: list[str]) -> bool:
+    """Whether the page shows a line of its story in more elements than the story has it
+    (a table of contents, a summary box): ``restory`` fills the elements in page order, so
+    the new story could land in a sidebar while the story's own place is emptied."""
+    import lxml.html
+
+    from scraper.clean.encoding import decode_html
+    from support.realsite import words
+
+    wanted = Counter(words(p) for p in story)
+    root = lxml.html.document_fromstring(decode_html(html_bytes))
+    matched = [el for el in root.iter("p", "div", "li", "td", "h2", "h3")
+               if words(el.text_content()) in wanted]
+    holders = {id(parent) for el in matched for parent in el.iterancestors()}
+    shown = Counter(words(el.text_content()) for el in matched if id(el) not in holders)
+    return any(count > wanted[text] for text, count in shown.items())
 
 
 def _sibling(page: RealPage, real_url: str, html_bytes: bytes, story: list[str],
