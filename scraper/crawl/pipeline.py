@@ -81,7 +81,8 @@ class ArchivePipeline:
                 assert page is not None
                 compared = await self._baseline(item, page)
                 page, baseline = compared.page, compared.baseline
-                if baseline is not None and _texts(baseline) == _texts(page):
+                if baseline is not None and (_texts(baseline) == _texts(page)
+                                             or self._read_otherwise(item, baseline)):
                     await self._catch_up(item)
                 outcome = self.archive.save_page(item, page, policy, baseline,
                                                  await self._ordered(item, compared))
@@ -161,6 +162,19 @@ class ArchivePipeline:
             return None
         return Ordered(await self._clean(item, *compared.kept, ordered=True),
                        await self._clean(item, ordered=True))
+
+    def _read_otherwise(self, item: PageItem, baseline: CleanPage) -> bool:
+        """Whether the current version's kept page, cleaned now, reads otherwise than the
+        stored text (a container or headline learned since): history is then read again
+        before the fetched page is compared, so that an edit is diffed against like, not
+        mixed with Stet's new reading of the page (a paragraph the old reading missed)."""
+        assert self.archive is not None
+        article = self.archive.find_article(item.url) or (
+            self.archive.find_article(item.requested_url) if item.requested_url else None)
+        current = next((v for v in self.archive.versions(article.id)
+                        if v.version == article.current_version), None) if article else None
+        return current is not None and text_hash(
+            current.headline, current.byline, current.body) != _texts(baseline)
 
     async def _catch_up(self, item: PageItem) -> None:
         """The page did not change but Stet's reading of it did (a new cleaner, a selector,

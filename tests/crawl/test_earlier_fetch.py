@@ -84,6 +84,23 @@ def test_a_selector_added_to_the_sources_file_makes_no_version(
     assert BOX not in found[1][1]
 
 
+def test_an_edit_fetched_as_the_reading_changes_is_diffed_against_history_read_again(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    """A selector (or a container learned) changes how the page reads in the same pass as
+    a real edit: history is read again first, so the version holds the edit alone."""
+    publish(site, STORY)
+    plain = source_for_url(site.url("/feed.xml"))
+    assert crawl([plain], tmp_db).returncode == 0
+    tuned = dataclasses.replace(plain, selectors={"remove": [".box-x"]})
+    publish(site, [*STORY[:2], STORY[2].replace("six", "eight")], build=2)
+    assert crawl([tuned], tmp_db, everything=True).returncode == 0
+    found = versions(tmp_db)
+    assert [n for n, _ in found] == [1, 2] and BOX not in found[0][1]
+    with closing(sqlite3.connect(tmp_db)) as conn:
+        labels = conn.execute("select labels from versions where version = 2").fetchone()[0]
+    assert "numbers" in labels and "paragraph-removed" not in labels, labels
+
+
 def test_an_unreadable_kept_page_still_lets_an_edit_through(
         site: Site, tmp_db: Path, crawl: Crawl) -> None:
     publish(site, STORY)
