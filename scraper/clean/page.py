@@ -8,7 +8,6 @@ only with BeautifulSoup, using the rules in ``cleanrules``.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import warnings
@@ -41,8 +40,8 @@ from scraper.clean.meta import (
     strip_site_name,
     time_attr,
 )
+from scraper.clean.names import is_noise_tag
 from scraper.clean.prune import (
-    CAMEL_RE,
     drop_furniture,
     drop_unlikely,
     parse,
@@ -286,40 +285,12 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
             tag.unwrap()
 
 
-CSS_MODULE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]+__[A-Za-z0-9_-]{3,}\b")
 
 
 def drop(tag: Tag, gone: set[int]) -> None:
     gone.add(id(tag))
     gone.update(id(d) for d in tag.descendants)
     tag.decompose()
-
-
-def is_noise_tag(tag: Tag) -> bool:
-    attrs = tag.attrs
-    if tag.name in ("html", "body") or not attrs:
-        return False
-    if attrs.get("aria-hidden") == "true" or "hidden" in attrs:
-        return True
-    if attrs.get("role") in ("navigation", "complementary", "banner", "contentinfo", "dialog"):
-        return True
-    style = str(attrs.get("style") or "").replace(" ", "").lower()
-    if "display:none" in style:
-        return True
-    attr = attrs.get("class")
-    classes = tuple(attr) if isinstance(attr, list) else tuple(str(attr or "").split())
-    return is_noise_name(classes, f"{attrs.get('id') or ''}")
-
-
-@functools.lru_cache(maxsize=4096)
-def is_noise_name(classes: tuple[str, ...], ident: str) -> bool:
-    """Class names (taxonomy ones aside) or id naming furniture; a page repeats them."""
-    names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c))
-    names = f"{names} {ident}"
-    # CSS-modules names (AuthorCard_root__w2Hnq) hide their words in camel case.
-    if "__" in names:
-        names = CSS_MODULE_RE.sub(lambda m: CAMEL_RE.sub("-", m.group(0)), names)
-    return bool(names.strip() and rules.NOISE_RE.search(names))
 
 
 def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:

@@ -1,0 +1,44 @@
+"""Furniture by its attributes, inside the chosen container (BeautifulSoup side, for
+page.clean_soup): hidden, a landmark role that is not the story, or class and id names
+that say what it is ("share-buttons", "AuthorCard_root__w2Hnq"). A page repeats its
+names, so each set of names is matched once.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from bs4 import Tag
+
+from scraper.clean import rules as rules
+from scraper.clean.prune import CAMEL_RE
+
+CSS_MODULE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]+__[A-Za-z0-9_-]{3,}\b")
+
+
+def is_noise_tag(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if tag.name in ("html", "body") or not attrs:
+        return False
+    if attrs.get("aria-hidden") == "true" or "hidden" in attrs:
+        return True
+    if attrs.get("role") in ("navigation", "complementary", "banner", "contentinfo", "dialog"):
+        return True
+    style = str(attrs.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style:
+        return True
+    attr = attrs.get("class")
+    classes = tuple(attr) if isinstance(attr, list) else tuple(str(attr or "").split())
+    return is_noise_name(classes, f"{attrs.get('id') or ''}")
+
+
+@functools.lru_cache(maxsize=4096)
+def is_noise_name(classes: tuple[str, ...], ident: str) -> bool:
+    """Class names (taxonomy ones aside) or id naming furniture; a page repeats them."""
+    names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c))
+    names = f"{names} {ident}"
+    # CSS-modules names (AuthorCard_root__w2Hnq) hide their words in camel case.
+    if "__" in names:
+        names = CSS_MODULE_RE.sub(lambda m: CAMEL_RE.sub("-", m.group(0)), names)
+    return bool(names.strip() and rules.NOISE_RE.search(names))
