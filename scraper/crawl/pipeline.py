@@ -22,6 +22,7 @@ from scraper.store import DEFAULT_ARCHIVE, Archive
 from scraper.store.noise import only_noise
 from scraper.store.normalize import text_hash
 from scraper.store.profiles import SiteLearning
+from scraper.store.queries import KeptPage
 from scraper.store.revisit import DEFAULT_POLICY, RevisitPolicy
 
 logger = logging.getLogger(__name__)
@@ -34,11 +35,20 @@ class Compared:
 
     page: CleanPage
     baseline: CleanPage | None = None
-    kept: tuple[bytes, str | None] | None = None
+    kept: KeptPage | None = None
 
 
 def _texts(page: CleanPage) -> str:
     return text_hash(page.headline, page.byline, page.body)
+
+
+def _read_otherwise(compared: Compared) -> bool:
+    """Whether the current version's kept page, cleaned now, reads otherwise than the
+    stored text (a container or headline learned since): history is then read again
+    before the fetched page is compared, so that an edit is diffed against like, not
+    mixed with Stet's new reading of the page (a paragraph the old reading missed)."""
+    return (compared.kept is not None and compared.baseline is not None
+            and compared.kept.text_hash != _texts(compared.baseline))
 
 
 class ArchivePipeline:
@@ -82,7 +92,7 @@ class ArchivePipeline:
                 compared = await self._baseline(item, page)
                 page, baseline = compared.page, compared.baseline
                 if baseline is not None and (_texts(baseline) == _texts(page)
-                                             or self._read_otherwise(item, baseline)):
+                                             or _read_otherwise(compared)):
                     await self._catch_up(item)
                 outcome = self.archive.save_page(item, page, policy, baseline,
                                                  await self._ordered(item, compared))
@@ -148,7 +158,8 @@ class ArchivePipeline:
             return Compared(page)
         if kept is None:
             return Compared(page)
-        return Compared(await self._clean(item), await self._clean(item, *kept), kept)
+        return Compared(await self._clean(item),
+                        await self._clean(item, kept.content, kept.encoding), kept)
 
     async def _ordered(self, item: PageItem, compared: Compared) -> Ordered | None:
         """The kept page and the fetched one cleaned with their link lists in one order,
@@ -160,21 +171,9 @@ class ArchivePipeline:
                     (baseline.headline, baseline.byline, baseline.body),
                     (page.headline, page.byline, page.body)):
             return None
-        return Ordered(await self._clean(item, *compared.kept, ordered=True),
+        kept = compared.kept
+        return Ordered(await self._clean(item, kept.content, kept.encoding, ordered=True),
                        await self._clean(item, ordered=True))
-
-    def _read_otherwise(self, item: PageItem, baseline: CleanPage) -> bool:
-        """Whether the current version's kept page, cleaned now, reads otherwise than the
-        stored text (a container or headline learned since): history is then read again
-        before the fetched page is compared, so that an edit is diffed against like, not
-        mixed with Stet's new reading of the page (a paragraph the old reading missed)."""
-        assert self.archive is not None
-        article = self.archive.find_article(item.url) or (
-            self.archive.find_article(item.requested_url) if item.requested_url else None)
-        current = next((v for v in self.archive.versions(article.id)
-                        if v.version == article.current_version), None) if article else None
-        return current is not None and text_hash(
-            current.headline, current.byline, current.body) != _texts(baseline)
 
     async def _catch_up(self, item: PageItem) -> None:
         """The page did not change but Stet's reading of it did (a new cleaner, a selector,

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -31,6 +32,15 @@ from scraper.store.rows import article_from_row, change_from_row, version_from_r
 from scraper.timeutil import iso
 
 logger = logging.getLogger(__name__)
+
+
+class KeptPage(NamedTuple):
+    """The current version's kept HTML, the charset its HTTP header gave, and the hash of
+    that version's stored text (``normalize.text_hash``)."""
+
+    content: bytes
+    encoding: str | None
+    text_hash: str
 
 
 class ArchiveQueries:
@@ -165,7 +175,7 @@ class ArchiveQueries:
         page = self.raw.load(raw_hash)
         return None if page is None else (page.content, page.encoding)
 
-    def stale_raw(self, urls: list[str], page: CleanPage) -> tuple[bytes, str | None] | None:
+    def stale_raw(self, urls: list[str], page: CleanPage) -> KeptPage | None:
         """The kept HTML of the current version of the article at one of `urls`, when its
         text is not `page`'s; else None (the page's text is hashed only then)."""
         article_id = next((found for found in map(self._article_id, filter(None, urls))
@@ -177,7 +187,8 @@ class ArchiveQueries:
         if row is None or not row[1] or row[0] == text_hash(page.headline, page.byline,
                                                             page.body):
             return None
-        return self.raw_page(row[1])
+        kept = self.raw_page(row[1])
+        return None if kept is None else KeptPage(kept[0], kept[1], row[0])
 
     def kept_pages(self, article_id: int) -> Iterator[tuple[int, bytes, str | None]]:
         """Each version of an article with its kept HTML and charset; a version whose kept
