@@ -69,13 +69,13 @@ def regroup(old: str, new: str) -> str:
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "replace":
-            kept += _regroup_run(olds[a1:a2], news[b1:b2])
+            kept += _regroup_run(old_keys[a1:a2], news[b1:b2], new_keys[b1:b2])
         elif op != "delete":
             kept += news[b1:b2]
     return "\n\n".join(kept)
 
 
-def _regroup_run(olds: list[str], news: list[str]) -> list[str]:
+def _regroup_run(old_keys: list[str], news: list[str], new_keys: list[str]) -> list[str]:
     """A run of new paragraphs re-broken where the old ones broke, word by word.
 
     The words the run shares with the old one keep the old paragraph breaks; a break
@@ -83,14 +83,14 @@ def _regroup_run(olds: list[str], news: list[str]) -> list[str]:
     none, is the markup's (a ``<br><br>`` added or moved) and goes. A break next to
     added or removed words stays, so an added paragraph is still one.
     """
-    old_words = [normalize_text(p).split() for p in olds]
+    old_words = [key.split() for key in old_keys]
     new_words = [p.split() for p in news]
-    new_keys = [w for p in news for w in normalize_text(p).split()]
+    new_flat = [w for key in new_keys for w in key.split()]
     flat = [w for words in new_words for w in words]
-    if len(new_keys) != len(flat):  # a word made of invisible characters only: leave it
+    if len(new_flat) != len(flat):  # a word made of invisible characters only: leave it
         return news
-    old_keys = [w for words in old_words for w in words]
-    blocks = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_matching_blocks()
+    old_flat = [w for words in old_words for w in words]
+    blocks = difflib.SequenceMatcher(None, old_flat, new_flat, autojunk=False).get_matching_blocks()
     breaks = {_where(blocks, b) for b in _boundaries(old_words)} - {None}
     breaks |= {q for q in _boundaries(new_words) if not _inside(blocks, q)}
     cuts = sorted(q for q in breaks if q is not None and 0 < q < len(flat))
