@@ -127,7 +127,8 @@ class SiteLearning:
             total = count_articles(self.archive, source)
             containers = self._learn_kind(source, sightings, "container", total, now,
                                           learned_from, site.is_template)
-            learned = self._learn(source, sightings, versions[-1].body, now, learned_from)
+            learned = self._learn(source, sightings, versions[-1].body, total, now,
+                                  learned_from)
             # A headline many articles show is the site's or a section's name; a title
             # affix most of them carry is the site's name.
             for kind, rule in (("headline", site.is_furniture), ("affix", site.is_affix)):
@@ -154,12 +155,11 @@ class SiteLearning:
             save_block(self.archive, sighting, source, now, learned_from)
         return found
 
-    def _learn(self, source: str, sightings: list[Sighting], body: str, now: str,
-               learned_from: str) -> list[str]:
+    def _learn(self, source: str, sightings: list[Sighting], body: str, total: int,
+               now: str, learned_from: str) -> list[str]:
         profile = self.profile(source)
         known = profile.furniture | profile.volatile
         fresh = [s for s in sightings if s.fingerprint not in known]
-        total = count_articles(self.archive, source)
         chosen = {s.fingerprint: s for s in fresh if s.kind == "furniture"}
         # A paragraph no article held in its first version came in with edits (the same
         # correction note appended to three stories): a change of each, never furniture.
