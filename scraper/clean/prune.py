@@ -24,6 +24,9 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_SPACES = bytes(32 if CONTROL_RE.match(chr(byte)) else byte for byte in range(256))
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
+# A <figure> holding a table or a quote is story text (is_text_figure), unless it is
+# another page's post embedded (a tweet, an Instagram card).
+EMBED_CLASS_RE = re.compile(r"embed|tweet|instagram|tiktok|facebook|imgur", re.I)
 
 
 def to_text(html: bytes | str, encoding: str | None) -> str:
@@ -65,6 +68,9 @@ def drop_furniture(root: lxml.html.HtmlElement) -> None:
     for el in list(root.iter(*rules.PRESCORE_FURNITURE)):
         if el.getparent() is None:
             continue
+        if el.tag == "figure" and is_text_figure(el):
+            el.drop_tag()  # its table or quote stays; a <figcaption> goes with the captions
+            continue
         length = len(el.text_content())
         if length > 0 and length >= rules.SWALLOWED_MIN_SHARE * total:
             prose = paragraph_chars(root) if prose is None else prose
@@ -74,6 +80,19 @@ def drop_furniture(root: lxml.html.HtmlElement) -> None:
                 el.drop_tag()
                 continue
         el.drop_tree()
+
+
+def is_text_figure(el: lxml.html.HtmlElement) -> bool:
+    """A <figure> that holds story text, not a picture: CMSs wrap tables (Gutenberg's
+    "wp-block-table") and pull quotes in one. An embedded post (a tweet, an Instagram
+    or TikTok card: "wp-block-embed") is a quote of another page, not the story."""
+    if el.find(".//table") is not None:
+        return True
+    quote = el.find(".//blockquote")
+    if quote is None:
+        return False
+    names = f"{el.get('class') or ''} {quote.get('class') or ''}"
+    return not EMBED_CLASS_RE.search(names)
 
 
 def paragraph_chars(el: lxml.html.HtmlElement) -> int:

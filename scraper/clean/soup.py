@@ -18,6 +18,8 @@ from scraper.clean import rules as rules
 SPACE_RE = re.compile(r"\s+")
 TEXT_TYPES = frozenset({NavigableString, CData})  # the strings Tag.get_text() reads
 PARA_TAGS = rules.BLOCK_TAGS | rules.HEADING_TAGS
+CELL_TAGS = frozenset({"td", "th"})
+CELL_END = NavigableString(" ")  # a table cell ends a word, whatever the markup's spacing
 
 
 def all_tags(soup: Tag) -> list[Tag]:
@@ -32,8 +34,8 @@ def first_tag(soup: Tag, name: str) -> Tag | None:
 
 
 def block_text(soup: BeautifulSoup) -> str:
-    """``soup.get_text()`` as if every <br> were BREAK and every block tag had PARA before
-    and after it, without changing the tree."""
+    """``soup.get_text()`` as if every <br> were BREAK, every block tag had PARA before
+    and after it and every table cell a space after it, without changing the tree."""
     parts: list[str] = []
     stack: list[PageElement | None] = list(reversed(soup.contents))
     while stack:
@@ -49,6 +51,8 @@ def block_text(soup: BeautifulSoup) -> str:
             if node.name in PARA_TAGS:
                 parts.append(rules.PARA)
                 stack.append(None)
+            elif node.name in CELL_TAGS:  # "<td>1</td><td>Ohio</td>" reads "1 Ohio"
+                stack.append(CELL_END)
             stack.extend(reversed(node.contents))
     return "".join(parts)
 

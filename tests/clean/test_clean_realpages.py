@@ -131,6 +131,12 @@ BODY_CASES = [
      ["Your school’s career center can keep you up to date"], []),
     ("wcxb-dev/4497", "E5 FAQ answers in accordion panels inside display:none wrappers",
      ["The Ford Mustang Mach-E. Consumer Reports data shows"], []),
+    ("wcxb-dev/0286", "E5 tables in <figure class='wp-block-table'>, cells without spaces",
+     ["1 State Farm Group 107,764,591 16.4"], ["RankCompany"]),
+    ("wcxb-dev/0041", "E5 pull quotes in <figure><blockquote>",
+     ["Automation is not the enemy"], []),
+    ("wcxb-dev/4704", "E5 an embedded Instagram post (<figure class='wp-block-embed'>)",
+     [], ["A post shared by"]),
 ]
 
 
