@@ -21,6 +21,10 @@ DIGIT_RE = re.compile(r"\d")
 # Blocks that are both a paragraph and a candidate container: a <div> with its own text,
 # and an old layout's table cell holding the story's lines (issue 9, class 2).
 OWN_TEXT_TAGS = frozenset({"div", "td"})
+# Commas of prose are followed by a space; not "a.org,b.org" (a hidden list), "1,204".
+COMMA_RE = re.compile(r",(?=\s)")
+# with_kin: levels looked up, running text a block holds, class names shared.
+KIN_MAX_LEVELS, KIN_MIN_CHARS, KIN_MIN_SHARED = 4, 150, 0.6
 
 
 def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:
@@ -37,7 +41,7 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
         if matched is not None:  # a short articleBody (a summary) matches the story's start
             return [spread(matched, root, scores)]
     top = spread(widen(top, scores), root, scores)
-    return with_twins(root, with_siblings(top, scores), scores)
+    return with_kin(root, top, with_twins(root, with_siblings(top, scores), scores))
 
 
 def spread(top: lxml.html.HtmlElement, root: lxml.html.HtmlElement,
@@ -197,6 +201,38 @@ def with_twins(
     return sorted([*chosen, *twins], key=order.__getitem__)
 
 
+def with_kin(root: lxml.html.HtmlElement, top: lxml.html.HtmlElement,
+             chosen: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """A story cut into page-builder blocks of one kind (columns, sections, CMS modules
+    whose class names carry ids) that the winner's score leaves behind (an intro column,
+    a closing FAQ module): blocks of running text beside the winner or its wrappers, of
+    their tag and mostly their class names, join it (issue 9)."""
+    found: list[lxml.html.HtmlElement] = []
+    el = top
+    for _ in range(KIN_MAX_LEVELS):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("html", "body") or marks_story(el):
+            break
+        mine = set(signature(el)[1].split())
+        found.extend(sib for sib in parent if sib is not el and sib.tag == el.tag
+                     and same_kind(mine, set(signature(sib)[1].split()))
+                     and is_kin(sib) and not any(nested(sib, c) for c in chosen))
+        el = parent
+    order = {el: i for i, el in enumerate(root.iter())} if found else {}
+    return sorted([*chosen, *found], key=order.__getitem__) if found else chosen
+
+
+def same_kind(mine: set[str], theirs: set[str]) -> bool:
+    """Most names shared, two at least: not one layout name ("container") alone."""
+    shared = len(mine & theirs)
+    return shared >= 2 and shared >= KIN_MIN_SHARED * len(mine | theirs)
+
+
+def is_kin(el: lxml.html.HtmlElement) -> bool:
+    return (story_chars(el) >= KIN_MIN_CHARS and el.find(".//article") is None
+            and link_density(el) < rules.WIDEN_MAX_LINKS)
+
+
 def nested(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
     return a is b or any(p is b for p in a.iterancestors()) or any(
         p is a for p in b.iterancestors())
@@ -244,7 +280,7 @@ def score_elements(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, f
         length = len(text.strip())
         if length < 25:
             continue
-        points = 1 + text.count(",") + min(length / 100, 3)
+        points = 1 + len(COMMA_RE.findall(text)) + min(length / 100, 3)
         # A div with its own text is both a paragraph and a candidate container.
         targets = [el, *ancestors(el, 1)] if el.tag in OWN_TEXT_TAGS else list(ancestors(el, 2))
         for depth, parent in enumerate(targets):
