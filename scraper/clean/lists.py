@@ -20,9 +20,10 @@ import re
 
 import lxml.html
 
+from scraper.clean.hashes import stable_names
+
 MIN_ITEMS = 3
 NOT_ITEMS = frozenset({"p", "tr", "td", "th", "option", "h1", "h2", "h3", "h4", "h5", "h6"})
-DIGIT_RE = re.compile(r"\d")
 SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w")
 
@@ -65,7 +66,7 @@ def _items(parent: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | None:
 
 def _kind(element: lxml.html.HtmlElement) -> tuple[str, str]:
     names = (element.get("class") or "").split()
-    return str(element.tag), " ".join(sorted(n for n in names if not DIGIT_RE.search(n)))
+    return str(element.tag), " ".join(sorted(stable_names(names)))
 
 
 def _text(element: lxml.html.HtmlElement) -> str:

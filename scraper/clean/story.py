@@ -13,9 +13,9 @@ import lxml.html
 from bs4 import Tag
 
 from scraper.clean import rules as rules
+from scraper.clean.hashes import stable_names
 from scraper.clean.soup import all_tags
 
-DIGIT_RE = re.compile(r"\d")
 # A noise-named block that is one of a run of same-kind siblings made of running text
 # is story: its text holds this share in paragraphs of 80+ characters.
 STORY_BLOCK_MIN_PROSE = 0.6
@@ -25,10 +25,10 @@ HIDDEN_RE = re.compile(r"hidden|d-none|sr-only|invisible|(?:^|[-_\s])hide(?:$|[-
 
 
 def kind(tag: Tag) -> tuple[str, str]:
-    """Tag name and class names without the ones holding digits (ids, hashes)."""
+    """Tag name and class names without build hashes (clean/hashes.py) and ids."""
     attr = tag.get("class")
     names = attr if isinstance(attr, list) else str(attr or "").split()
-    return tag.name, " ".join(n for n in names if not DIGIT_RE.search(n))
+    return tag.name, " ".join(stable_names(names))
 
 
 def is_story_block(tag: Tag) -> bool:

@@ -17,9 +17,9 @@ import re
 
 import lxml.html
 
+from scraper.clean.hashes import is_hashed
 from scraper.clean.score import prose_chars
 
-DIGIT_RE = re.compile(r"\d")
 TAG_RE = re.compile(r"([\w-]+)[#.]")  # a part's own tag: "article > div.entry" -> "div"
 SPLIT = " + "
 MIN_SHARE = 0.7  # the learned container must hold this share of the page's running text
@@ -37,12 +37,12 @@ def _part(el: lxml.html.HtmlElement) -> str:
         return ""
     ident = el.get("id") or ""
     classes = sorted({n for n in (el.get("class") or "").split()
-                      if not DIGIT_RE.search(n) and re.fullmatch(r"[\w-]+", n)})
-    if not classes and (not ident or DIGIT_RE.search(ident)):
+                      if not is_hashed(n) and re.fullmatch(r"[\w-]+", n)})
+    if not classes and (not ident or is_hashed(ident)):
         return ""  # a bare <div> names nothing: every page has dozens
     parent = el.getparent()
     prefix = f"{parent.tag} > " if parent is not None and isinstance(parent.tag, str) else ""
-    ident = f"#{ident}" if ident and not DIGIT_RE.search(ident) and re.fullmatch(
+    ident = f"#{ident}" if ident and not is_hashed(ident) and re.fullmatch(
         r"[\w-]+", ident) else ""
     return f"{prefix}{el.tag}{ident}{''.join('.' + c for c in classes)}"
 
