@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import lxml.html
 
 from scraper.clean import rules as rules
+from scraper.clean.hashes import stable_names
 from scraper.clean.meta import WORD_RE, Meta, ld_str, squash
 
 DIGIT_RE = re.compile(r"\d")
@@ -96,8 +97,9 @@ def mark_story_blocks(top: lxml.html.HtmlElement, stop: lxml.html.HtmlElement) -
 
 
 def signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
-    """Tag and class names without the ones holding digits (ids, hashes: "temp-6930f1e1")."""
-    names = " ".join(n for n in (el.get("class") or "").split() if not DIGIT_RE.search(n))
+    """Tag and class names without ids and build hashes ("temp-6930f1e1", "css-jfpo4u":
+    clean/hashes.py)."""
+    names = " ".join(stable_names((el.get("class") or "").split()))
     return str(el.tag), names
 
 
