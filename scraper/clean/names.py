@@ -12,7 +12,7 @@ import re
 from bs4 import Tag
 
 from scraper.clean import rules as rules
-from scraper.clean.prune import CAMEL_RE
+from scraper.clean.prune import CAMEL_RE, STYLE_CLASS_RE
 
 CSS_MODULE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]+__[A-Za-z0-9_-]{3,}\b")
 
@@ -36,7 +36,8 @@ def is_noise_tag(tag: Tag) -> bool:
 @functools.lru_cache(maxsize=4096)
 def is_noise_name(classes: tuple[str, ...], ident: str) -> bool:
     """Class names (taxonomy ones aside) or id naming furniture; a page repeats them."""
-    names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c))
+    names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c)
+                     and not STYLE_CLASS_RE.search(c))
     names = f"{names} {ident}"
     # CSS-modules names (AuthorCard_root__w2Hnq) hide their words in camel case.
     if "__" in names:

@@ -17,13 +17,19 @@ from lxml import etree
 from scraper.clean import rules as rules
 from scraper.clean.encoding import decode_html
 from scraper.clean.meta import squash
-from scraper.clean.score import link_density
+from scraper.clean.score import link_density, story_chars
 
 logger = logging.getLogger(__name__)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_SPACES = bytes(32 if CONTROL_RE.match(chr(byte)) else byte for byte in range(256))
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
+# A class name that says how a part is styled ("kt-pane-header-alignment-left",
+# "icon-style-basic", "c-layout-sidebar-left") does not say what the block is.
+STYLE_CLASS_RE = re.compile(
+    r"[-_](?:style|align|alignment|position|layout|size|color|colour|width|spacing)(?:[-_]|$)",
+    re.I,
+)
 # A <figure> holding a table or a quote is story text (is_text_figure), unless it is
 # another page's post embedded (a tweet, an Instagram card).
 EMBED_CLASS_RE = re.compile(r"embed|tweet|instagram|tiktok|facebook|imgur", re.I)
@@ -117,16 +123,33 @@ def drop_unlikely(root: lxml.html.HtmlElement) -> None:
         if not is_unlikely(names) and not is_hidden(el):
             continue
         names = CAMEL_RE.sub("-", names)
+        if is_prose_header(el, names):
+            continue
         if len(el.text_content()) < limit or (rules.COMMENTS_RE.search(names)
                                               and not el.xpath(rules.STORY_MARK_XPATH)):
             el.drop_tree()
+
+
+HEADER_MIN_PROSE = 400  # characters of running text in a "header" that is not a masthead
+
+
+def is_prose_header(el: lxml.html.HtmlElement, names: str) -> bool:
+    """A block named only "header" that holds paragraphs of running text or a run of
+    list items with few links: a listicle's intro ("listicle-header"), an expert's
+    verdict box, not the page's masthead (links, a logo, short lines)."""
+    words = {m.strip("-_ ").lower() for m in rules.UNLIKELY_RE.findall(names)}
+    if words != {"header"} or len(el.text_content()) < HEADER_MIN_PROSE:
+        return False
+    return story_chars(el) >= HEADER_MIN_PROSE or (
+        link_density(el) < rules.WIDEN_MAX_LINKS and len(el.xpath(".//li | .//p")) >= 4)
 
 
 @functools.lru_cache(maxsize=4096)
 def is_unlikely(names: str) -> bool:
     """Class and id names (camel case split) of a block that is never the story; a page
     repeats its names: each is matched once."""
-    names = CAMEL_RE.sub("-", names)
+    names = CAMEL_RE.sub("-", " ".join(n for n in names.split()
+                                       if not STYLE_CLASS_RE.search(n)))
     return (len(names) > 1 and bool(rules.UNLIKELY_RE.search(names))
             and not rules.OK_MAYBE_RE.search(names))
 

@@ -45,6 +45,11 @@ CASES = [
     ("wcxb-dev/4618", "a hidden list of domains ('a.org,b.org,...') outscores the story",
      ["Your college essay involves much more than just rattling off a list"],
      ["actprofile.org"]),
+    ("wcxb-dev/0133", "a listicle's intro paragraphs inside a block classed 'listicle-header'",
+     ["So you’ve decided to give your home a refresh",
+      "Ready to enlist professional help?"], []),
+    ("wcxb-dev/4040", "story blocks classed 'image-position-variant--left' (a style, not a picture)",
+     ["The world’s first coffee house was opened in Constantinople in 1475"], []),
 ]
 
 
