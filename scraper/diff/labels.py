@@ -43,6 +43,8 @@ TYPO_MAX_WORDS = 2
 TYPO_MAX_DISTANCE = 2
 # A rewrite: more than this share of the body's words removed or added.
 REWRITE_SHARE = 0.5
+# A paragraph this short that only moved is a list item in another order, not an edit.
+MOVED_LINE_WORDS = 25
 
 CORRECTION_PATTERNS: tuple[str, ...] = (
     r"\b(?:correction|clarification|update|updated|editor['’]s note)\s*:",
@@ -148,7 +150,7 @@ def _labels(old: Text, new: Text, diff: VersionDiff, summary: DiffSummary) -> It
         yield "paragraph-added"
     if summary.paragraphs_removed:
         yield "paragraph-removed"
-    numbers = any(_numbers(e.old) != _numbers(e.new) for e in edits)
+    numbers = _numbers_changed(edits)
     if numbers:
         yield "numbers"
     if any(_touches_quote(e) for e in edits):
@@ -158,7 +160,9 @@ def _labels(old: Text, new: Text, diff: VersionDiff, summary: DiffSummary) -> It
         yield "correction"
     if _is_rewrite(old, new, diff):
         yield "rewrite"
-    structural = summary.paragraphs_added + summary.paragraphs_removed + summary.paragraphs_moved
+    moved = sum(1 for p in diff.body if p.op == "move"
+                and len(words_of(p.new)) > MOVED_LINE_WORDS)
+    structural = summary.paragraphs_added + summary.paragraphs_removed + moved
     if not numbers and not structural and _is_typo(edits):
         yield "typo"
     text_changed = summary.headline_changed or old.body != new.body
@@ -173,6 +177,29 @@ def _edits(diff: VersionDiff) -> list[_Edit]:
     ]
     edits.extend(_Edit(p.old, p.new, p.words) for p in diff.body if p.op in ("change", "move"))
     return [e for e in edits if e.old != e.new]
+
+
+def _numbers_changed(edits: list[_Edit]) -> bool:
+    """Whether figures or number words were added or removed, over all edited texts.
+
+    A figure that moved (removed in one place, added in another) is no change, and
+    neither is a misspelt word fixed into a number word ("thosuand" -> "thousand").
+    """
+    removed, added = Counter[str](), Counter[str]()
+    for old, new in (h for e in edits for h in _hunks(e.words)):
+        if not _spelling_fix(old, new):
+            removed += _numbers(old)
+            added += _numbers(new)
+    return removed != added
+
+
+def _spelling_fix(old: str, new: str) -> bool:
+    """One word for one, close in spelling, no figure, a number word on one side only."""
+    a, b = words_of(old), words_of(new)
+    if len(a) != 1 or len(b) != 1 or any(c.isdigit() for c in a[0] + b[0]):
+        return False
+    return bool(_numbers(old)) != bool(_numbers(new)) and _distance(
+        a[0], b[0]) <= TYPO_MAX_DISTANCE
 
 
 def _numbers(text: str) -> Counter[str]:
@@ -221,11 +248,30 @@ def _is_rewrite(old: Text, new: Text, diff: VersionDiff) -> bool:
 
 
 def _is_typo(edits: list[_Edit]) -> bool:
-    hunks = [h for e in edits for h in _hunks(e.words)]
+    """Few words touched, each a little; the same fix made all through the text
+    ("recevie" -> "receive" five times) counts once, and words that only moved none."""
+    hunks = _moved_out([h for e in edits for h in _hunks(e.words)])
+    hunks = list(dict.fromkeys((old.strip().lower(), new.strip().lower()) for old, new in hunks))
     touched = sum(max(len(words_of(old)), len(words_of(new))) for old, new in hunks)
     if not hunks or touched > TYPO_MAX_WORDS:
         return False
     return all(_distance(old.strip(), new.strip()) <= TYPO_MAX_DISTANCE for old, new in hunks)
+
+
+def _moved_out(hunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The hunks less words removed in one place and added, the same, in another."""
+    keys = [(" ".join(words_of(old)), " ".join(words_of(new))) for old, new in hunks]
+    moved = (Counter(gone for gone, came in keys if gone and not came)
+             & Counter(came for gone, came in keys if came and not gone))
+    budget = {"removed": moved, "added": moved.copy()}
+    kept = []
+    for (old, new), (gone, came) in zip(hunks, keys, strict=True):
+        side = "added" if came and not gone else "removed" if gone and not came else ""
+        if side and budget[side][gone or came] > 0:
+            budget[side][gone or came] -= 1
+        else:
+            kept.append((old, new))
+    return kept
 
 
 def _hunks(ops: Iterable[WordOp]) -> Iterator[tuple[str, str]]:

@@ -249,3 +249,31 @@ def test_to_dict_is_plain_data() -> None:
         "byline_changed",
         "labels",
     }
+
+
+def test_the_same_misspelling_fixed_all_through_is_one_typo() -> None:
+    """wcxb-dev/4761: "recevie" fixed in five places is a typo, not a rewrite of words."""
+    misspelt = [p.replace("the ", "teh ") for p in PARAGRAPHS]
+    assert sum(p.count("teh ") for p in misspelt) > 2
+    found = labels(with_paragraphs(PARAGRAPHS, "later"), with_paragraphs(misspelt))
+    assert found == ("quote", "typo")  # one of the fixes is inside a quotation
+
+
+def test_a_misspelt_number_word_fixed_is_a_typo_not_numbers() -> None:
+    """wcxb-dev/0224: "thosuand" -> "thousand" adds a number word, not a number."""
+    misspelt = edited("hundreds of homes", "thosuands of homes")
+    fixed = edited("hundreds of homes", "thousands of homes", modified="later")
+    assert labels(fixed, misspelt) == ("typo",)
+    assert "numbers" in labels(edited("about two years", "about ten years", modified="later"))
+
+
+def test_list_items_in_another_order_beside_a_typo_leave_it_a_typo() -> None:
+    """wcxb-dev/0415, 4444: a line of numbers rotated and short lines moved (noise that
+    the version keeps beside the edit) do not hide the typo fix."""
+    lines = ["1 2 3 4 5 6 7 8 9", "Follow us on Bluesky", "Our podcast, weekly"]
+    old = with_paragraphs([*PARAGRAPHS, *lines])
+    typo = [p.replace("worst-hit", "worst-hti") for p in PARAGRAPHS]
+    before = with_paragraphs([*typo, *lines])
+    after = with_paragraphs([*PARAGRAPHS, "4 5 6 7 8 9 1 2 3", lines[2], lines[1]], "later")
+    assert old.body != before.body
+    assert labels(after, before) == ("typo",)
