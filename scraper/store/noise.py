@@ -94,6 +94,8 @@ _CITED = re.compile(  # a citation's date: "Accessed 06 Apr. 2026", wherever it 
     rf"\b(?:accessed|retrieved|abgerufen(?: am)?|consult[ée](?: le)?|consultado(?: el| em)?|"
     rf"acesso em)\s*(?:on\s+)?:?\s*(?:{_VALUE})", re.IGNORECASE)
 _MASK = "\x00"
+# In a dateline, every figure comes with the date: "London 2026 Event On 10 October".
+_FIGURE = re.compile(r"\d+")
 _BAR = re.compile(r"[|·•]|::")  # "Newsletter title (2023-03-03) :: View in Browser"
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"\w[.!?][\"')\]]*$")
@@ -139,7 +141,8 @@ def _marked_words(paras: list[str]) -> list[tuple[str, bool]]:
         text = comparable_text(para)
         spans = [m.span() for pattern in (_STAMP, _CITED) for m in pattern.finditer(text)]
         if _bare_line(text):
-            spans += [m.span() for m in _VOLATILE.finditer(text)]
+            values = [m.span() for m in _VOLATILE.finditer(text)]
+            spans += values + ([m.span() for m in _FIGURE.finditer(text)] if values else [])
         found += [(m.group(), any(a < m.end() and m.start() < b for a, b in spans))
                   for m in _WORD.finditer(text)]
     return found
@@ -168,7 +171,9 @@ def mask(paragraph: str) -> str:
     """A paragraph's comparable words with its volatile values blanked."""
     text = _CITED.sub(_MASK, _STAMP.sub(_MASK, comparable_text(paragraph)))
     if _bare_line(text):
+        dated = _VOLATILE.search(text) is not None
         text = _VOLATILE.sub(_MASK, text)
+        text = _FIGURE.sub(_MASK, text) if dated else text
     return text
 
 

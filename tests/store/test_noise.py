@@ -235,3 +235,11 @@ def test_a_list_in_another_order_is_settled_by_the_pages_in_one_order(
     edited = Ordered(kept=in_order, page=cleaned(MORE.replace("bus", "rail"), *cards))
     assert archive.save_page(item(html, "2026-12-06T12:00:00Z"), moved,
                              baseline=cleaned(MORE, *cards), ordered=edited) == "changed"
+
+
+def test_every_figure_of_a_dateline_is_noise_and_a_figure_alone_an_edit() -> None:
+    """wcxb-dev/4444: a short promo line whose date changes takes its year along."""
+    assert only_noise(text(STORY, "Advertisement: London 2026 Event On 10 October", MORE),
+                      text(STORY, "Advertisement: London 2027 Event On 01 October", MORE))
+    assert not only_noise(text(STORY, "London Event: 25 speakers", MORE),
+                          text(STORY, "London Event: 26 speakers", MORE))
