@@ -85,7 +85,7 @@ TAXONOMY_CLASS_RE = re.compile(
     r"text-editor|heading|populated|default))?$|e-con(?:-inner)?$|"
     r"et_pb_(?:text|module|column|row|section)\w*$|wpb_(?:text_column|wrapper|"
     r"content_element)$|widget-(?:type-(?:rich_text|cell|custom_widget)|span)$|"
-    r"hs_cos_wrapper\w*$|sqs-block(?:-html|-content)?$|fl-(?:module|rich-text)[\w-]*$)",
+    r"hs_cos_wrapper\w*$|sqs-block(?:-html|-content)?$|fl-(?:module|rich-text)[\w-]*$|w-embed$)",
     re.I,
 )
 NOISE_RE = re.compile(

@@ -50,6 +50,10 @@ CASES = [
       "Ready to enlist professional help?"], []),
     ("wcxb-dev/4040", "story blocks classed 'image-position-variant--left' (a style, not a picture)",
      ["The world’s first coffee house was opened in Constantinople in 1475"], []),
+    ("wcxb-dev/0267", "FAQ answers in Tailwind 'overflow-hidden' wrappers (clipped, not hidden)",
+     ["Southern New Hampshire University offers four undergraduate and 19 graduate"], []),
+    ("wcxb-dev/0089", "story sections in Webflow's custom-code blocks ('w-embed')",
+     ["UnitedHealthcare For-Profit ~47M All 50 Yes Yes Largest insurer"], []),
 ]
 
 
