@@ -22,6 +22,7 @@ from lxml import etree
 from scraper.clean import rules as rules
 from scraper.clean import template as template
 from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
+from scraper.clean.leadin import lead_in_lists
 from scraper.clean.lines import is_call_to_action, is_meta_line, split_breaks
 from scraper.clean.lists import order_link_lists
 from scraper.clean.meta import (
@@ -72,7 +73,13 @@ PARA, BREAK, HEAD = rules.PARA, rules.BREAK, rules.HEAD  # markers in the contai
 SPACE_RE = re.compile(r"\s+")
 REMOVED = frozenset(rules.REMOVED_TAGS)
 UNWRAPPED = frozenset(rules.UNWRAPPED_TAGS)
-LINK_BLOCKS = frozenset({"p", "li", "ul", "ol", "div", "section", "table", "h2", "h3", "h4"})
+# Blocks dropped when mostly links. Not a list item alone (the rest of its list stays, so
+# the item does too) nor a heading (a section's title linked to itself or to its product).
+LINK_BLOCKS = frozenset({"p", "ul", "ol", "div", "section", "table"})
+LINK_BLOCK_MIN_SHARE = 0.6
+# A list whose items say more than their links ("Python ★★★★★(13)", "NAME: what it does")
+# is the story's; a menu or a link list is nearly all links.
+LINK_LIST_MIN_SHARE = 0.8
 INLINE = frozenset({"a", "span", "font", "i", "b", "em", "strong", "center", "small", "picture"})
 
 
@@ -274,9 +281,12 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
         elif removed or noise:
             if not holds_story(tag, total, chosen):  # never the story itself
                 drop(tag, gone)
-    lengths = link_lengths(tags, gone, LINK_BLOCKS)  # each subtree is as here at its turn
+    story_lists = lead_in_lists([tag for tag in tags if id(tag) not in gone])
+    # each subtree is measured as here at its turn; the story's own lists are text
+    lengths = link_lengths(tags, gone, LINK_BLOCKS, story_lists)
     for tag in tags:
-        if id(tag) not in gone and tag.name in LINK_BLOCKS and is_link_block(tag, lengths):
+        if (id(tag) not in gone and tag.name in LINK_BLOCKS and id(tag) not in story_lists
+                and is_link_block(tag, lengths)):
             drop(tag, gone)
     for tag in tags:
         if id(tag) not in gone and tag.name == "img":  # "2024<img>If you ..." keeps a space
@@ -298,7 +308,8 @@ def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:
     found = lengths[id(tag)]
     if not found.text:
         return False
-    return found.links / found.text > 0.6 and (tag.name != "p" or found.text < 300)
+    share = LINK_LIST_MIN_SHARE if tag.name in ("ul", "ol") else LINK_BLOCK_MIN_SHARE
+    return found.links / found.text > share and (tag.name != "p" or found.text < 300)
 
 
 def soup_paragraphs(soup: BeautifulSoup) -> list[str]:

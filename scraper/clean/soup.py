@@ -90,11 +90,12 @@ class Linked:
     links: int
 
 
-def link_lengths(tags: Sequence[Tag], gone: set[int], names: Collection[str]
-                 ) -> dict[int, Linked]:
+def link_lengths(tags: Sequence[Tag], gone: set[int], names: Collection[str],
+                 plain: Collection[int] = ()) -> dict[int, Linked]:
     """id(tag) -> Linked for every tag named in ``names`` still in the tree, measured
     children before parents. ``tags`` in document order; the links of a link inside a
-    link count twice, as ``find_all("a")`` finds both."""
+    link count twice, as ``find_all("a")`` finds both. The links inside the tags whose
+    ids are in ``plain`` count as text."""
     measures: dict[int, tuple[Spaced, int]] = {}
     for tag in reversed(tags):
         if id(tag) in gone:
@@ -103,6 +104,7 @@ def link_lengths(tags: Sequence[Tag], gone: set[int], names: Collection[str]
         for child in tag.contents:
             if isinstance(child, Tag):
                 inner, inner_links = measures[id(child)]
+                inner_links = 0 if id(child) in plain else inner_links
                 text = joined(text, inner)
                 links += inner_links + (stripped(inner) if child.name == "a" else 0)
             elif type(child) in TEXT_TYPES:

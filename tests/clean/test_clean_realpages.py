@@ -137,6 +137,13 @@ BODY_CASES = [
      ["Automation is not the enemy"], []),
     ("wcxb-dev/4704", "E5 an embedded Instagram post (<figure class='wp-block-embed'>)",
      [], ["A post shared by"]),
+    ("wcxb-dev/0389", "E5 lists of pull-request links after 'Many patches were sent for review:'",
+     ["libgccjit: Make is_same_type_as() supporting floating point types",
+      "Sync from rust 2025/11/01"], []),
+    ("wcxb-dev/0347", "E5 links after 'You may also be interested in the following articles:'",
+     [], ["Who is winning the cloud AI race?"]),
+    ("wcxb-dev/0189", "E5 list items that say more than their links ('My favorite hotel : X')",
+     ["My favorite hotel: Six Senses Zighy Bay"], []),
 ]
 
 
