@@ -14,6 +14,10 @@ from bs4 import Tag
 from scraper.clean import rules as rules
 from scraper.clean.prune import CAMEL_RE, STYLE_CLASS_RE
 
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+HEADING_NAME_RE = re.compile(r"head(?:ing|line)|title", re.I)
+WORD_RE = re.compile(r"[^\W_]+")
+SLUG_MIN_WORDS, SLUG_MAX_EXTRA = 2, 2  # a slug may add a prefix ("h-", "toc-") or a number
 CSS_MODULE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]+__[A-Za-z0-9_-]{3,}\b")
 
 
@@ -30,7 +34,20 @@ def is_noise_tag(tag: Tag) -> bool:
         return True
     attr = attrs.get("class")
     classes = tuple(attr) if isinstance(attr, list) else tuple(str(attr or "").split())
-    return is_noise_name(classes, f"{attrs.get('id') or ''}")
+    ident = f"{attrs.get('id') or ''}"
+    if tag.name in HEADINGS:
+        return is_noise_heading(classes, ident, tag.get_text(" "))
+    return is_noise_name(classes, ident)
+
+
+def is_noise_heading(classes: tuple[str, ...], ident: str, text: str) -> bool:
+    """A heading is named for being one ("elementor-heading-title") and its anchor id is a
+    slug of its words ("h-how-to-use-social-shopping"): neither says it is furniture."""
+    words = set(WORD_RE.findall(text.lower()))
+    slug = set(WORD_RE.findall(ident.lower()))
+    if len(slug & words) >= SLUG_MIN_WORDS and len(slug - words) <= SLUG_MAX_EXTRA:
+        ident = ""
+    return is_noise_name(tuple(HEADING_NAME_RE.sub("x", name) for name in classes), ident)
 
 
 @functools.lru_cache(maxsize=4096)

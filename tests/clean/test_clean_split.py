@@ -54,6 +54,13 @@ CASES = [
      ["Southern New Hampshire University offers four undergraduate and 19 graduate"], []),
     ("wcxb-dev/0089", "story sections in Webflow's custom-code blocks ('w-embed')",
      ["UnitedHealthcare For-Profit ~47M All 50 Yes Yes Largest insurer"], []),
+    ("wcxb-dev/0100", "headings whose anchor id slugs their words ('h-why-use-social-shopping')",
+     ["What is Social Shopping?", "How to Use Social Shopping for Your Brand"], []),
+    ("wcxb-dev/0353", "headings classed 'elementor-heading-title'",
+     ["Pro: Work On Interesting Business Problems"], []),
+    ("article-extraction/b6fb53e9fb043c98eb1e6530a1074c40922e29025f5454809f3938a7c174faa3",
+     "a heading classed as a title in an Italian story",
+     ["I Cavalieri dello Zodiaco diventeranno un film"], []),
 ]
 
 
