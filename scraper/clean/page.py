@@ -271,12 +271,13 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
     total = len(soup.get_text())
     tags = all_tags(soup)
     gone: set[int] = set()  # ids of removed tags: Tag.decomposed costs a subtree search
+    shares: dict[int, float] = {}  # prose shares of noise-named blocks (story.is_story_block)
     for tag in tags:
         if id(tag) in chosen or id(tag) in gone or tag.has_attr(rules.STORY_ATTR):
             continue
         removed = tag.name in REMOVED
         noise = not removed and is_noise_tag(tag)
-        if noise and is_story_block(tag):
+        if noise and is_story_block(tag, shares):
             chosen[id(tag)] = len(tag.get_text())  # a story block: its wrappers stay too
         elif removed or noise:
             if not holds_story(tag, total, chosen):  # never the story itself

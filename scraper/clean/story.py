@@ -19,6 +19,7 @@ from scraper.clean.soup import all_tags
 # A noise-named block that is one of a run of same-kind siblings made of running text
 # is story: its text holds this share in paragraphs of 80+ characters.
 STORY_BLOCK_MIN_PROSE = 0.6
+STORY_RUN_MIN_PROSE = 0.3  # ... or this share, when a sibling of its kind has the first
 STORY_BLOCK_MIN_CHARS = 200
 STORY_BLOCK_MAX_LINKS = 0.2
 HIDDEN_RE = re.compile(r"hidden|d-none|sr-only|invisible|(?:^|[-_\s])hide(?:$|[-_\s])", re.I)
@@ -31,23 +32,41 @@ def kind(tag: Tag) -> tuple[str, str]:
     return tag.name, " ".join(stable_names(names))
 
 
-def is_story_block(tag: Tag) -> bool:
+def is_story_block(tag: Tag, shares: dict[int, float] | None = None) -> bool:
     """One of several same-kind siblings, mostly paragraphs of running text, few links,
-    and not hidden by a class name (all pieces of a hidden carousel look alike too)."""
-    if HIDDEN_RE.search(kind(tag)[1]):
+    and not hidden by a class name (all pieces of a hidden carousel look alike too).
+    A block of a run with less prose (a product's write-up beside its spec list) is
+    story too when a sibling of its kind is (``shares``: prose shares measured so far)."""
+    if HIDDEN_RE.search(kind(tag)[1]) or not has_sibling_kind(tag):
         return False
+    shares = {} if shares is None else shares
+    share = prose_share(tag, shares)
+    if share >= STORY_BLOCK_MIN_PROSE:
+        return True
+    if share < STORY_RUN_MIN_PROSE:
+        return False
+    mine = kind(tag)
+    return any(prose_share(sibling, shares) >= STORY_BLOCK_MIN_PROSE
+               for sibling in (*tag.find_next_siblings(tag.name),
+                               *tag.find_previous_siblings(tag.name))
+               if isinstance(sibling, Tag) and kind(sibling) == mine)
+
+
+def prose_share(tag: Tag, shares: dict[int, float]) -> float:
+    """The share of the block's text in paragraphs of running text; 0 for a short block
+    or one with many links."""
+    if id(tag) in shares:
+        return shares[id(tag)]
     text = len(tag.get_text())
-    if text < STORY_BLOCK_MIN_CHARS or not has_sibling_kind(tag):
-        return False
     linked = sum(len(a.get_text()) for a in tag.find_all("a"))
-    if linked > STORY_BLOCK_MAX_LINKS * text:
-        return False
     prose = 0
-    for block in tag.find_all(("p", "li")):
-        length = len(block.get_text())
-        if length >= 80 and not block.find("p"):
-            prose += length
-    return prose >= STORY_BLOCK_MIN_PROSE * text
+    if text >= STORY_BLOCK_MIN_CHARS and linked <= STORY_BLOCK_MAX_LINKS * text:
+        for block in tag.find_all(("p", "li")):
+            length = len(block.get_text())
+            if length >= 80 and not block.find("p"):
+                prose += length
+    shares[id(tag)] = prose / text if text else 0.0
+    return shares[id(tag)]
 
 
 def has_sibling_kind(tag: Tag) -> bool:

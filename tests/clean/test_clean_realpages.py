@@ -144,6 +144,8 @@ BODY_CASES = [
      [], ["Who is winning the cloud AI race?"]),
     ("wcxb-dev/0189", "E5 list items that say more than their links ('My favorite hotel : X')",
      ["My favorite hotel: Six Senses Zighy Bay"], []),
+    ("wcxb-dev/0010", "E5 a product block of a run, with less prose than its siblings",
+     ["the GE Profile PTW800BPWRS has all the right features"], []),
 ]
 
 
