@@ -18,7 +18,6 @@ from scraper.clean import rules as rules
 from scraper.clean.hashes import stable_names
 from scraper.clean.meta import WORD_RE, Meta, ld_str, squash
 
-DIGIT_RE = re.compile(r"\d")
 # Blocks that are both a paragraph and a candidate container: a <div> with its own text,
 # and an old layout's table cell holding the story's lines (issue 9, class 2).
 OWN_TEXT_TAGS = frozenset({"div", "td"})
@@ -26,6 +25,7 @@ OWN_TEXT_TAGS = frozenset({"div", "td"})
 COMMA_RE = re.compile(r",(?=\s)")
 # with_kin: levels looked up, running text a block holds, class names shared.
 KIN_MAX_LEVELS, KIN_MIN_CHARS, KIN_MIN_SHARED = 4, 150, 0.6
+TWIN_MIN_PROSE, TWIN_MAX_LEVELS = 400, 3  # with_twins: a twin's prose, how close to the winner
 
 
 def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:
@@ -193,7 +193,8 @@ def with_twins(
     if not names:
         return chosen
     twins = [el for el, score in scores.items() if el.get("class") == names
-             and score >= rules.TWIN_MIN_SHARE * scores[top] and el not in chosen]
+             and el not in chosen and (score >= rules.TWIN_MIN_SHARE * scores[top]
+                                       or is_prose_twin(el, top))]
     twins = [el for el in twins if not any(nested(el, c) for c in chosen)]
     if not twins:
         return chosen
@@ -233,6 +234,14 @@ def same_kind(mine: set[str], theirs: set[str]) -> bool:
 def is_kin(el: lxml.html.HtmlElement) -> bool:
     return (story_chars(el) >= KIN_MIN_CHARS and el.find(".//article") is None
             and link_density(el) < rules.WIDEN_MAX_LINKS)
+
+
+def is_prose_twin(el: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
+    """Of the winner's class, close by, with running text and few links, however much more
+    the winner holds: a review's intro in a summary box above its long body (issue 9)."""
+    near = set(ancestors(top, TWIN_MAX_LEVELS))
+    return (prose_chars(el) >= TWIN_MIN_PROSE and link_density(el) < rules.WIDEN_MAX_LINKS
+            and any(parent in near for parent in ancestors(el, TWIN_MAX_LEVELS)))
 
 
 def nested(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:

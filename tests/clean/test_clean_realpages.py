@@ -146,6 +146,8 @@ BODY_CASES = [
      ["My favorite hotel: Six Senses Zighy Bay"], []),
     ("wcxb-dev/0010", "E5 a product block of a run, with less prose than its siblings",
      ["the GE Profile PTW800BPWRS has all the right features"], []),
+    ("wcxb-dev/4677", "E5 the intro in a summary box of the body's class, far shorter",
+     ["The ideal scooter offers a perfect blend of speed, range, and portability"], []),
 ]
 
 
