@@ -51,9 +51,29 @@ def read_meta(root: lxml.html.HtmlElement) -> Meta:
     meta.ld = read_jsonld(root)
     title = root.find(".//title")
     meta.title = squash(title.text_content()) if title is not None else ""
-    meta.h1s = [text for text in (heading_text(h) for h in root.iter("h1")) if text][:MAX_H1S]
+    h1s = list(root.iter("h1"))
+    own = {_path(meta.tags.get("og:url", ""))} | {
+        _path(link.get("href") or "") for link in root.iter("link")
+        if (link.get("rel") or "").lower() == "canonical"}
+    h1s = [h for h in h1s if not is_teaser_heading(h, own - {""})] or h1s
+    meta.h1s = [text for text in (heading_text(h) for h in h1s) if text][:MAX_H1S]
     meta.h1 = meta.h1s[0] if meta.h1s else ""
     return meta
+
+
+def is_teaser_heading(el: lxml.html.HtmlElement, own: set[str]) -> bool:
+    """An <h1> that is all one link to another page (a card of another story; "related"
+    lists rotate them), not the page's own headline (a permalink to itself: `own`, the
+    paths of its canonical URL, or rel=bookmark)."""
+    text = squash(el.text_content())
+    return bool(text) and any(
+        (a.get("href") or "#")[:1] != "#" and squash(a.text_content()) == text
+        and "bookmark" not in (a.get("rel") or "") and _path(a.get("href") or "") not in own
+        for a in el.iter("a"))
+
+
+def _path(url: str) -> str:
+    return urlsplit(url.strip()).path.rstrip("/")
 
 
 def heading_text(el: lxml.html.HtmlElement) -> str:
