@@ -206,10 +206,8 @@ def with_twins(
 
 def with_kin(root: lxml.html.HtmlElement, top: lxml.html.HtmlElement,
              chosen: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
-    """A story cut into page-builder blocks of one kind (columns, sections, CMS modules
-    whose class names carry ids) that the winner's score leaves behind (an intro column,
-    a closing FAQ module): blocks of running text beside the winner or its wrappers, of
-    their tag and mostly their class names, join it (issue 9)."""
+    """Blocks of running text beside the winner or its wrappers, of their kind (an intro
+    column, a closing FAQ module of a page builder): the rest of the story (issue 9)."""
     found: list[lxml.html.HtmlElement] = []
     el = top
     for _ in range(KIN_MAX_LEVELS):
@@ -218,16 +216,18 @@ def with_kin(root: lxml.html.HtmlElement, top: lxml.html.HtmlElement,
             break
         mine = set(signature(el)[1].split())
         found.extend(sib for sib in parent if sib is not el and sib.tag == el.tag
-                     and same_kind(mine, set(signature(sib)[1].split()))
+                     and same_kind(mine, set(signature(sib)[1].split()), str(el.tag))
                      and is_kin(sib) and not any(nested(sib, c) for c in chosen))
         el = parent
     order = {el: i for i, el in enumerate(root.iter())} if found else {}
     return sorted([*chosen, *found], key=order.__getitem__) if found else chosen
 
 
-def same_kind(mine: set[str], theirs: set[str]) -> bool:
-    """Most names shared, two at least: not one layout name ("container") alone."""
+def same_kind(mine: set[str], theirs: set[str], tag: str) -> bool:
+    """Most names, two at least (not "container" alone); or classless <section>s."""
     shared = len(mine & theirs)
+    if tag == "section" and not mine and not theirs:
+        return True
     return shared >= 2 and shared >= KIN_MIN_SHARED * len(mine | theirs)
 
 
