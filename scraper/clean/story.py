@@ -11,6 +11,7 @@ import re
 
 import lxml.html
 from bs4 import Tag
+from bs4.element import NavigableString
 
 from scraper.clean import rules as rules
 from scraper.clean.hashes import stable_names
@@ -70,11 +71,28 @@ def prose_share(tag: Tag, shares: dict[int, float]) -> float:
 
 
 def has_sibling_kind(tag: Tag) -> bool:
+    """A sibling of the same kind; for a block alone in a wrapper without a class (one per
+    card), a sibling wrapper alone holding one of the same kind."""
     mine = kind(tag)
     for sibling in (*tag.find_next_siblings(tag.name), *tag.find_previous_siblings(tag.name)):
         if isinstance(sibling, Tag) and kind(sibling) == mine:
             return True
-    return False
+    wrapper = tag.parent
+    if wrapper is None or wrapper.get("class") or only_child(wrapper) is not tag:
+        return False
+    others = (*wrapper.find_next_siblings(wrapper.name),
+              *wrapper.find_previous_siblings(wrapper.name))
+    return any(not other.get("class") and (inner := only_child(other)) is not None
+               and kind(inner) == mine for other in others)
+
+
+def only_child(tag: Tag) -> Tag | None:
+    """The one element inside ``tag`` when it holds no text of its own."""
+    children = [child for child in tag.children if isinstance(child, Tag)]
+    if len(children) != 1 or any(isinstance(child, NavigableString) and child.strip()
+                                 for child in tag.children):
+        return None
+    return children[0]
 
 
 # "More Great WIRED Stories", "Related articles", "You may also like": a heading that

@@ -45,6 +45,8 @@ CASES = [
     ("wcxb-dev/4665", "story in <section>s with no class; the longest one wins scoring",
      ["When I started podcasting over 10 years ago",
       "In 2020, I had an expensive mic that ruined a big podcast interview"], []),
+    ("wcxb-dev/0140", "one 'ck-block--embed' place card per classless <div> wrapper",
+     ["Wine lovers, there's a new option in town", "Hugo Ortega is back at it"], []),
     ("wcxb-dev/4618", "a hidden list of domains ('a.org,b.org,...') outscores the story",
      ["Your college essay involves much more than just rattling off a list"],
      ["actprofile.org"]),
