@@ -174,10 +174,10 @@ TEASER_RE = re.compile(
     r"more (?:stories|articles|news|coverage|from|on)\b[^:]{0,60}|"
     r"read (?:also|more|next)|see also|also read|also see|recommended(?: for you)?|"
     r"читайте (?:также|також)|смотрите также|дивіться також|по теме|lesen sie auch|"
-    r"mehr zum thema|(?:à )?lire aussi|lee también|leia também|"
-    r"you (?:may|might) (?:also )?like|don'?t miss|watch|listen|click here|"
+    r"mehr zum thema|(?:à )?lire aussi|lee también|leia também|you (?:may|might) (?:also )?like|"
+    r"don'?t miss|click here|(?:watch|listen)\b(?=\s*:|\s+(?:now|live|here|again)\b|"
+    r".*\b(?:videos?|podcasts?|episodes?|live|youtube)\b)|get (?:the|our) .{0,60}newsletter|"
     r"(?:sign up|subscribe)\b.{0,200}(?:newsletter|inbox|email|updates)|"
-    r"get (?:the|our) .{0,60}newsletter|"
     r"(?:photo|image|picture|illustration|video|graphic)s?\s*(?:credit|courtesy|by)?\s*:)"
     r"\s*:?.*",
     re.I | re.S,

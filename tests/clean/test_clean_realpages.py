@@ -148,6 +148,11 @@ BODY_CASES = [
      ["the GE Profile PTW800BPWRS has all the right features"], []),
     ("wcxb-dev/4677", "E5 the intro in a summary box of the body's class, far shorter",
      ["The ideal scooter offers a perfect blend of speed, range, and portability"], []),
+    ("wcxb-dev/0179", "E3 a story line opening with 'Watch' is not a call to watch a video",
+     ["Watch out for tax scams!"], []),
+    ("wcxb-dev/0038", "E3 'Listening and engagement' is not 'Listen to ...'",
+     ["Listening and engagement"], []),
+    ("wcxb-dev/4166", "E3 a call to watch a video goes", [], ["Watch Video Here"]),
 ]
 
 
