@@ -15,9 +15,9 @@ import lxml.html
 from lxml import etree
 
 from scraper.clean import rules as rules
+from scraper.clean.blocks import link_density, story_chars
 from scraper.clean.encoding import decode_html
 from scraper.clean.meta import squash
-from scraper.clean.score import link_density, story_chars
 
 logger = logging.getLogger(__name__)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

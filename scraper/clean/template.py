@@ -17,8 +17,8 @@ import re
 
 import lxml.html
 
+from scraper.clean.blocks import prose_chars
 from scraper.clean.hashes import is_hashed
-from scraper.clean.score import prose_chars
 
 TAG_RE = re.compile(r"([\w-]+)[#.]")  # a part's own tag: "article > div.entry" -> "div"
 SPLIT = " + "

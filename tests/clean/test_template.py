@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 
 from scraper.clean import clean_page, template
-from scraper.clean.score import story_chars
+from scraper.clean.blocks import story_chars
 from scraper.clean.site import SiteProfile
 from support.realsite import real_page, restory, stories
 
