@@ -130,7 +130,11 @@ def main() -> None:
             keys = sorted(truth(dataset))[:args.limit or None]
             tally = Tally()
             for index, key in enumerate(k for k in keys if usable(dataset, k)):
-                texts = [pool[(index + n) % len(pool)] for n in range(args.articles)]
+                own = set(real_page(dataset, key).paragraphs())  # never its own story:
+                # what the swap leaves of it on the other articles would be furniture
+                texts = [s for s in (pool[(index + n) % len(pool)]
+                                     for n in range(args.articles + 1))
+                         if not own.intersection(s)][:args.articles]
                 run_template(dataset, key, texts, Path(folder), tally)
             print(f"{dataset:<20} {tally.templates:>9} {tally.learned:>7} {tally.blocks:>6} "
                   f"{tally.lost:>4}  {tally.before.text():<26} {tally.after.text():<26}")
