@@ -19,6 +19,10 @@ HEADING_NAME_RE = re.compile(r"head(?:ing|line)|title", re.I)
 WORD_RE = re.compile(r"[^\W_]+")
 SLUG_MIN_WORDS, SLUG_MAX_EXTRA = 2, 2  # a slug may add a prefix ("h-", "toc-") or a number
 CSS_MODULE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]+__[A-Za-z0-9_-]{3,}\b")
+# A folded accordion or tab panel ("kt-accordion-panel-hidden", "tab-pane-collapsed") holds
+# story text a reader opens: its state is not what the block is.
+FOLDED_PANEL_RE = re.compile(
+    r"(?:accordion|collapse|toggle|tabs?|pane|panel)[\w-]*[-_](?:hidden|collapsed|closed)$", re.I)
 
 
 def is_noise_tag(tag: Tag) -> bool:
@@ -54,7 +58,7 @@ def is_noise_heading(classes: tuple[str, ...], ident: str, text: str) -> bool:
 def is_noise_name(classes: tuple[str, ...], ident: str) -> bool:
     """Class names (taxonomy ones aside) or id naming furniture; a page repeats them."""
     names = " ".join(c for c in classes if not rules.TAXONOMY_CLASS_RE.match(c)
-                     and not STYLE_CLASS_RE.search(c))
+                     and not STYLE_CLASS_RE.search(c) and not FOLDED_PANEL_RE.search(c))
     names = f"{names} {ident}"
     # CSS-modules names (AuthorCard_root__w2Hnq) hide their words in camel case.
     if "__" in names:

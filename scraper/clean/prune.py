@@ -25,10 +25,11 @@ CONTROL_SPACES = bytes(32 if CONTROL_RE.match(chr(byte)) else byte for byte in r
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
 # A class name that says how a part is styled ("kt-pane-header-alignment-left",
-# "icon-style-basic", Tailwind's "overflow-hidden") does not say what the block is.
+# "icon-style-basic", Tailwind's "overflow-hidden", "kt-accodion-icon-side-right") does not
+# say what the block is.
 STYLE_CLASS_RE = re.compile(
-    r"(?:^|[-_])(?:style|align|alignment|position|layout|size|colou?r|width|spacing|overflow)"
-    r"(?:[-_]|$)",
+    r"(?:^|[-_])(?:style|align|alignment|position|layout|size|colou?r|width|spacing|overflow|"
+    r"side[-_](?:left|right|top|bottom|start|end))(?:[-_]|$)",
     re.I,
 )
 # A <figure> holding a table or a quote is story text (is_text_figure), unless it is

@@ -153,6 +153,10 @@ BODY_CASES = [
     ("wcxb-dev/0038", "E3 'Listening and engagement' is not 'Listen to ...'",
      ["Listening and engagement"], []),
     ("wcxb-dev/4166", "E3 a call to watch a video goes", [], ["Watch Video Here"]),
+    ("wcxb-dev/4253", "8 folded accordion panes ('kt-accordion-panel-hidden') laid out "
+     "'kt-accodion-icon-side-right'",
+     ["Simple Start: $38 for one user", "Pricing and value (10%): I didn’t base this score"],
+     []),
 ]
 
 
