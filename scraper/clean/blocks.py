@@ -13,6 +13,7 @@ import lxml.html
 
 from scraper.clean import rules as rules
 from scraper.clean.hashes import stable_names
+from scraper.urls import absolute_url, same_site
 
 HEADING_XPATH = "h2 | h3 | h4 | h5 | h6 | */h2 | */h3 | */h4 | */h5 | */h6"
 TEASER_XPATH = ("h2[a] | h3[a] | h4[a] | h5[a] | */h2[a] | */h3[a] | */h4[a] | */h5[a]"
@@ -85,11 +86,28 @@ def card_verdict(card: lxml.html.HtmlElement) -> bool | None:
     """True for a teaser card, False for no card here or above, None: look higher."""
     if len(card.text_content()) > rules.TEASER_CARD_MAX_CHARS:
         return False  # no card: bigger still higher up
-    if card.xpath(TEASER_XPATH):
-        return True
+    linked = card.xpath(TEASER_XPATH)
+    if linked:
+        # A heading linking to another site names a brand or product of a list story,
+        # not another story of this one.
+        home = own_address(card)
+        return any(same_site(absolute_url(href, home), home) for el in linked
+                   for href in el.xpath("@href | a/@href")) if home else True
     if card.xpath(HEADING_XPATH):
         return False
     return None
+
+
+def own_address(el: lxml.html.HtmlElement) -> str:
+    """The page's own address as its <head> states it (canonical link, og:url); "" if not."""
+    head = el.getroottree().getroot().find("head")
+    for tag in head if head is not None else ():
+        rel, prop = tag.get("rel") or "", tag.get("property") or ""
+        if tag.tag == "link" and rel.lower() == "canonical" or prop == "og:url":
+            address = absolute_url(tag.get("href") or tag.get("content") or "", "")
+            if address:
+                return address
+    return ""
 
 
 def prose_chars(el: lxml.html.HtmlElement) -> int:
