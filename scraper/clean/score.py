@@ -36,6 +36,9 @@ COMMA_RE = re.compile(r",(?=\s)")
 # with_kin: levels looked up, running text a block holds, class names shared.
 KIN_MAX_LEVELS, KIN_MIN_CHARS, KIN_MIN_SHARED = 4, 150, 0.6
 TWIN_MIN_PROSE, TWIN_MAX_LEVELS = 400, 3  # with_twins: a twin's prose, how close to the winner
+LOOSE_MIN_WORDS = 40  # in_body: words of running text loose in <body>
+# with_prose: how far down the ranking, how close in score, how much running text.
+PROSE_MAX_RANK, PROSE_MIN_SCORE, PROSE_MIN_CHARS = 10, 0.5, 300
 
 
 def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:
@@ -45,14 +48,25 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
         body = root.find("body")
         return [body] if body is not None else None
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    top = main_article(ranked)
+    top = with_prose(main_article(ranked), ranked, scores)
     ld_body = ld_str(meta.ld, "articleBody") or microdata_body(root)
     if len(WORD_RE.findall(ld_body)) >= 50:
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
         if matched is not None:  # a short articleBody (a summary) matches the story's start
             return [spread(matched, root, scores)]
     top = spread(widen(top, scores), root, scores)
-    return with_kin(root, top, with_twins(root, with_siblings(top, scores), scores))
+    return in_body(root, with_kin(root, top, with_twins(root, with_siblings(top, scores), scores)))
+
+
+def in_body(root: lxml.html.HtmlElement,
+            chosen: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Blocks straight under <body> with running text loose between them (old hand-written
+    HTML: text, lists and headings without a wrapper or <p>): the story is the body."""
+    body = root.find("body")
+    if body is None or any(el.getparent() is not body for el in chosen):
+        return chosen
+    loose = len(WORD_RE.findall(" ".join([body.text or "", *(el.tail or "" for el in body)])))
+    return [body] if loose >= LOOSE_MIN_WORDS else chosen
 
 
 def spread(top: lxml.html.HtmlElement, root: lxml.html.HtmlElement,
@@ -136,16 +150,25 @@ def with_kin(root: lxml.html.HtmlElement, top: lxml.html.HtmlElement,
     """Blocks of running text beside the winner or its wrappers, of their kind (an intro
     column, a closing FAQ module of a page builder): the rest of the story (issue 9)."""
     found: list[lxml.html.HtmlElement] = []
-    el = top
+    el = stop = top
     for _ in range(KIN_MAX_LEVELS):
         parent = el.getparent()
         if parent is None or parent.tag in ("html", "body") or marks_story(el):
             break
         mine = set(signature(el)[1].split())
-        found.extend(sib for sib in parent if sib is not el and sib.tag == el.tag
-                     and same_kind(mine, set(signature(sib)[1].split()), str(el.tag))
-                     and is_kin(sib) and not any(nested(sib, c) for c in chosen))
+        kin = [sib for sib in parent if sib is not el and sib.tag == el.tag
+               and same_kind(mine, set(signature(sib)[1].split()), str(el.tag))
+               and is_kin(sib) and not any(nested(sib, c) for c in chosen)]
+        if kin and mine:  # named kin (not classless <section>s): what lies between joins too
+            kin = between(parent, [sib for sib in parent if sib is el or sib in kin])
+        found.extend(sib for sib in kin
+                     if sib is not el and not any(nested(sib, c) for c in chosen))
+        stop = parent if kin else stop
         el = parent
+    if found:  # the story's blocks: their names ("widget") must not drop them
+        mark_story_blocks(top, stop)
+        for block in found:
+            block.set(rules.STORY_ATTR, "1")
     order = {el: i for i, el in enumerate(root.iter())} if found else {}
     return sorted([*chosen, *found], key=order.__getitem__) if found else chosen
 
@@ -186,6 +209,22 @@ def main_article(ranked: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
             return cards[sizes.index(max(sizes))]
         listings.add(el)
     return ranked[0]
+
+
+def with_prose(top: lxml.html.HtmlElement, ranked: list[lxml.html.HtmlElement],
+               scores: dict[lxml.html.HtmlElement, float]) -> lxml.html.HtmlElement:
+    """A winner without running text that is a form's labels or a blurb inside a link (a
+    tile) yields to the best close contender that holds some: the story beside a modal or
+    a tile list."""
+    if story_chars(top) or not (top.find(".//form") is not None
+                                or any(el.tag == "a" for el in top.iterancestors())):
+        return top
+    for el in ranked[:PROSE_MAX_RANK]:
+        if scores[el] < PROSE_MIN_SCORE * scores[top]:
+            break
+        if story_chars(el) >= PROSE_MIN_CHARS:
+            return el
+    return top
 
 
 def outer_articles(el: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -293,6 +332,19 @@ def with_siblings(
         if sib is top or scores.get(sib, -1e9) + bonus >= threshold or is_loose_paragraph(sib):
             chosen.append(sib)
     return chosen
+
+
+def between(parent: lxml.html.HtmlElement,
+            chosen: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Blocks lying between two chosen siblings (a price table or a list between two text
+    widgets) are part of the story unless they are link lists or <article> cards."""
+    if len(chosen) < 2:
+        return chosen
+    kids = list(parent)
+    first, last = kids.index(chosen[0]), kids.index(chosen[-1])
+    return [sib for sib in kids[first:last + 1] if sib in chosen or (
+        isinstance(sib.tag, str) and sib.tag != "article" and sib.find(".//article") is None
+        and link_density(sib) < rules.WIDEN_MAX_LINKS)]
 
 
 def is_loose_paragraph(el: lxml.html.HtmlElement) -> bool:

@@ -100,6 +100,10 @@ BODY_CASES = [
      ["Los Angeles-based Proclaim makes beautiful bras, underwear, and basics",
       "Svala creates luxury vegan handbags, purses, bags, and totes."],
      ["Get the Good On You newsletter"]),
+    ("wcxb-dev/4858", "E5 a quote box of paragraphs classed 'long-title' (story nested in a <nav>)",
+     ["After testing each of these builders, I have my personal favorites",
+      "Wix remains our champion because it’s difficult for any other builder"],
+     ["Free Website Builders"]),
     ("wcxb-dev/4705", "E5 story blocks whose class names read like furniture",
      ["Several palms make great indoor plants for low-light situations"], []),
     ("wcxb-dev/0339", "E5 a run of blocks hidden on every screen is not story",
@@ -161,6 +165,17 @@ BODY_CASES = [
      "'kt-accodion-icon-side-right'",
      ["Simple Start: $38 for one user", "Pricing and value (10%): I didn’t base this score"],
      []),
+    ("wcxb-dev/0226", "5 a pop-up form's labels chosen over the story; a price table "
+     "between two text widgets",
+     ["This guide provides pricing for electrical services", "Replace Main Disconnects"],
+     ["What service do you need?"]),
+    ("wcxb-dev/2157", "5 blurbs of recommended tiles (inside links) chosen over the story",
+     ["A smartphone is a lot like a tablet computer"], []),
+    ("wcxb-dev/4105", "5 teaser cards (inside links) chosen over the guide's text",
+     ["Cyber security needn't be a daunting challenge for small business owners"], []),
+    ("wcxb-dev/0406", "2 old hand-written HTML: story text loose in <body>",
+     ["What shapes can result from the following fold-and-cut process?",
+      "Are all shapes possible?"], []),
 ]
 
 
