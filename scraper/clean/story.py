@@ -23,6 +23,9 @@ STORY_BLOCK_MIN_PROSE = 0.6
 STORY_RUN_MIN_PROSE = 0.3  # ... or this share, when a sibling of its kind has the first
 STORY_BLOCK_MIN_CHARS = 200
 STORY_BLOCK_MAX_LINKS = 0.2
+# Names of a line of text: a block so named yet made of paragraphs is not a title.
+TITLE_NAME_RE = re.compile(r"(?:^|[-_\s])(?:title|heading|headline|kicker|eyebrow)(?=$|[-_\s])",
+                           re.I)
 HIDDEN_RE = re.compile(r"hidden|d-none|sr-only|invisible|(?:^|[-_\s])hide(?:$|[-_\s])", re.I)
 
 
@@ -38,9 +41,13 @@ def is_story_block(tag: Tag, shares: dict[int, float] | None = None) -> bool:
     and not hidden by a class name (all pieces of a hidden carousel look alike too).
     A block of a run with less prose (a product's write-up beside its spec list) is
     story too when a sibling of its kind is (``shares``: prose shares measured so far)."""
-    if HIDDEN_RE.search(kind(tag)[1]) or not has_sibling_kind(tag):
+    if HIDDEN_RE.search(kind(tag)[1]):
         return False
     shares = {} if shares is None else shares
+    if is_titled_prose(tag, shares):
+        return True
+    if not has_sibling_kind(tag):
+        return False
     share = prose_share(tag, shares)
     if share >= STORY_BLOCK_MIN_PROSE:
         return True
@@ -51,6 +58,15 @@ def is_story_block(tag: Tag, shares: dict[int, float] | None = None) -> bool:
                for sibling in (*tag.find_next_siblings(tag.name),
                                *tag.find_previous_siblings(tag.name))
                if isinstance(sibling, Tag) and kind(sibling) == mine)
+
+
+def is_titled_prose(tag: Tag, shares: dict[int, float]) -> bool:
+    """A block named only as a title ("quotation-wrapper long-title") that is made of
+    paragraphs of running text: the name styles its heading, the block is not one."""
+    names = f"{kind(tag)[1]} {tag.get('id') or ''}"
+    if not TITLE_NAME_RE.search(names) or rules.NOISE_RE.search(TITLE_NAME_RE.sub(" ", names)):
+        return False
+    return prose_share(tag, shares) >= STORY_BLOCK_MIN_PROSE
 
 
 def prose_share(tag: Tag, shares: dict[int, float]) -> float:
