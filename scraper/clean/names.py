@@ -41,7 +41,11 @@ def is_noise_tag(tag: Tag) -> bool:
     ident = f"{attrs.get('id') or ''}"
     if tag.name in HEADINGS:
         return is_noise_heading(classes, ident, tag.get_text(" "))
-    return is_noise_name(classes, ident)
+    if not is_noise_name(classes, ident):
+        return False
+    # A wrapper named for the heading it holds ("title-flex" around an <h2>) is a heading.
+    return tag.find(HEADINGS) is None or is_noise_name(
+        tuple(HEADING_NAME_RE.sub("x", name) for name in classes), ident)
 
 
 def is_noise_heading(classes: tuple[str, ...], ident: str, text: str) -> bool:
