@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from scraper.clean import rules as rules
-from scraper.clean.blocks import link_density, story_chars
+from scraper.clean.blocks import link_density, story_blocks, story_chars, story_totals
 from scraper.clean.encoding import decode_html
 from scraper.clean.meta import squash
 
@@ -72,7 +72,7 @@ def strip_tags(root: lxml.html.HtmlElement, tags: Iterable[str]) -> None:
 def drop_furniture(root: lxml.html.HtmlElement) -> None:
     """Drop menus, buttons, asides; unwrap one that swallowed the story (malformed markup)."""
     total = len(root.text_content())
-    prose: int | None = None  # the page's <p> text, counted only when needed
+    prose: dict[str, int] = {}  # the page's <p> and running text, counted only when needed
     for el in list(root.iter(*rules.PRESCORE_FURNITURE)):
         if el.getparent() is None:
             continue
@@ -80,14 +80,47 @@ def drop_furniture(root: lxml.html.HtmlElement) -> None:
             el.drop_tag()  # its table or quote stays; a <figcaption> goes with the captions
             continue
         length = len(el.text_content())
-        if length > 0 and length >= rules.SWALLOWED_MIN_SHARE * total:
-            prose = paragraph_chars(root) if prose is None else prose
-            linked = sum(len(a.text_content()) for a in el.iter("a"))
-            if (linked < rules.SWALLOWED_MAX_LINKS * length
-                    and paragraph_chars(el) >= rules.SWALLOWED_MIN_SHARE * prose):
-                el.drop_tag()
-                continue
+        if length > 0 and length >= rules.SWALLOWED_MIN_SHARE * total and swallowed(
+                el, length, root, prose):
+            drop_menu_items(el)
+            el.drop_tag()
+            continue
         el.drop_tree()
+
+
+def swallowed(el: lxml.html.HtmlElement, length: int, root: lxml.html.HtmlElement,
+              prose: dict[str, int]) -> bool:
+    """Furniture holding most of the page's <p> text and not as links, or, in a menu of
+    many links (a mega menu), most of its running text: no menu holds paragraphs."""
+    if "p" not in prose:
+        prose["p"] = paragraph_chars(root)
+    if paragraph_chars(el) < rules.SWALLOWED_MIN_SHARE * prose["p"]:
+        return False
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    if linked < rules.SWALLOWED_MAX_LINKS * length:
+        return True
+    if "story" not in prose:
+        prose["story"] = story_chars(root)
+    return story_chars(el) >= max(rules.SWALLOWED_MIN_STORY,
+                                  rules.SWALLOWED_MIN_SHARE * prose["story"])
+
+
+def drop_menu_items(el: lxml.html.HtmlElement) -> None:
+    """In a menu that swallowed the story, the menu's items are the list items before the
+    story's first paragraph of running text (those holding it aside)."""
+    first = next((block for block, _ in story_blocks(el)), None)
+    if first is None:
+        return
+    holding = set(first.iterancestors())
+    items = []
+    for node in el.iter():
+        if node is first:
+            break
+        if (node.tag == "li" and node not in holding
+                and link_density(node) >= rules.SWALLOWED_MAX_LINKS):
+            items.append(node)
+    for item in items:
+        item.drop_tree()
 
 
 def is_text_figure(el: lxml.html.HtmlElement) -> bool:
@@ -117,6 +150,8 @@ def drop_unlikely(root: lxml.html.HtmlElement) -> None:
     """Readability's first pass: comment threads, menus, sidebars, pop-ups and hidden
     blocks never hold the story (unless a tag left open put the story inside one)."""
     limit = rules.UNLIKELY_MAX_SHARE * len(root.text_content())
+    story = story_totals(root)  # running text: a mega menu that swallowed the story keeps it
+    least = max(rules.SWALLOWED_MIN_STORY, rules.SWALLOWED_MIN_SHARE * story.get(root, 0))
     for el in list(root.iter("div", "section", "ul", "ol", "aside", "span", "header", "footer",
                              "form")):
         if el.getparent() is None:
@@ -127,8 +162,8 @@ def drop_unlikely(root: lxml.html.HtmlElement) -> None:
         names = CAMEL_RE.sub("-", names)
         if is_prose_header(el, names):
             continue
-        if len(el.text_content()) < limit or (rules.COMMENTS_RE.search(names)
-                                              and not el.xpath(rules.STORY_MARK_XPATH)):
+        if (len(el.text_content()) < limit and story.get(el, 0) < least) or (
+                rules.COMMENTS_RE.search(names) and not el.xpath(rules.STORY_MARK_XPATH)):
             el.drop_tree()
 
 

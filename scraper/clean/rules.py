@@ -32,6 +32,7 @@ PRESCORE_FURNITURE: tuple[str, ...] = (
 # Furniture holding this share of the page's text and of its <p> text holds the story,
 SWALLOWED_MIN_SHARE = 0.5
 SWALLOWED_MAX_LINKS = 0.5  # ... unless it is mostly links (a real menu)
+SWALLOWED_MIN_STORY = 400  # ... and not this much running text (a story in a mega menu)
 # Unwrapped: the tag goes, its text stays.
 UNWRAPPED_TAGS: tuple[str, ...] = (
     "abbr", "acronym", "address", "bdi", "bdo", "big", "cite", "data", "dfn", "font",
