@@ -234,9 +234,9 @@ def drop_captions(soup: BeautifulSoup) -> None:
 
 def is_caption(text: str, total: int) -> bool:
     """A short credit line, under half the container's ``total`` words."""
-    words = len(WORD_RE.findall(text))
+    words = len(WORD_RE.findall(text))  # "via Getty\nImages": a line break is a space
     return (0 < words <= rules.CAPTION_MAX_WORDS and words < 0.5 * total
-            and bool(rules.CREDIT_RE.search(text)))
+            and bool(rules.CREDIT_RE.search(" ".join(text.split()))))
 
 
 def protected(soup: BeautifulSoup) -> dict[int, int]:

@@ -259,6 +259,16 @@ def test_byline_does_not_depend_on_white_space(key: str, byline: str) -> None:
     assert clean_page(spaced_out(html), item["url"]).byline == byline
 
 
+def test_photo_credit_broken_over_lines_is_still_a_caption() -> None:
+    html, item = page("wcxb-dev/4105")  # an image's credit "DGLimages via Getty Images"
+    broken = html.replace("via Getty Images", "via Getty\nImages")
+    assert broken != html
+    for source in (html, broken):
+        body = clean_page(source, item["url"]).body
+        assert "Getty" not in body
+        assert "Cyber security needn't be a daunting challenge" in body
+
+
 # (page, failure, the byline): names only, a person before the site (E4).
 BYLINE_CASES = [
     ("wcxb-dev/0106", "JSON-LD author is the site ('USA TODAY'), the page names the writer",
