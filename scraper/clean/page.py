@@ -77,8 +77,9 @@ UNWRAPPED = frozenset(rules.UNWRAPPED_TAGS)
 # the item does too) nor a heading (a section's title linked to itself or to its product).
 LINK_BLOCKS = frozenset({"p", "ul", "ol", "div", "section", "table"})
 LINK_BLOCK_MIN_SHARE = 0.6
-# ... nor a <div> holding a section heading: an item's head in a list story (its name and
-# address, each linked to its page) is the story's, not a link list.
+# ... nor a <div> holding a linked section heading: an item's head in a list story (its
+# name and address, each linked to its page) is the story's, not a link list; a "Related"
+# heading over links to other stories links nowhere itself.
 CARD_HEADINGS = ["h2", "h3", "h4"]
 # A list whose items say more than their links ("Python ★★★★★(13)", "NAME: what it does")
 # is the story's; a menu or a link list is nearly all links.
@@ -313,7 +314,8 @@ def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:
     if not found.text:
         return False
     share = LINK_LIST_MIN_SHARE if tag.name in ("ul", "ol") else LINK_BLOCK_MIN_SHARE
-    if tag.name == "div" and tag.find(CARD_HEADINGS) is not None:
+    if tag.name == "div" and any(h.find("a") is not None or h.find_parent("a") is not None
+                                 for h in tag.find_all(CARD_HEADINGS)):
         return False  # a section's head: its title linked to the item, and what it links
     return found.links / found.text > share and (tag.name != "p" or found.text < 300)
 
