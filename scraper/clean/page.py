@@ -65,7 +65,7 @@ from scraper.clean.tables import (
 )
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "21"
+CLEANER_VERSION = "22"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 
