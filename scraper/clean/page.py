@@ -272,20 +272,9 @@ def clean_soup(soup: BeautifulSoup, chosen: dict[int, int] | None = None) -> Non
     ("hs_cos_wrapper_widget", "richtext-title") do not make them furniture (issue 9).
     """
     chosen = chosen or {}
-    total = len(soup.get_text())
     tags = all_tags(soup)
     gone: set[int] = set()  # ids of removed tags: Tag.decomposed costs a subtree search
-    shares: dict[int, float] = {}  # prose shares of noise-named blocks (story.is_story_block)
-    for tag in tags:
-        if id(tag) in chosen or id(tag) in gone or tag.has_attr(rules.STORY_ATTR):
-            continue
-        removed = tag.name in REMOVED
-        noise = not removed and is_noise_tag(tag)
-        if noise and is_story_block(tag, shares):
-            chosen[id(tag)] = len(tag.get_text())  # a story block: its wrappers stay too
-        elif removed or noise:
-            if not holds_story(tag, total, chosen):  # never the story itself
-                drop(tag, gone)
+    drop_furniture_tags(tags, len(soup.get_text()), chosen, gone)
     story_lists = lead_in_lists([tag for tag in tags if id(tag) not in gone])
     # each subtree is measured as here at its turn; the story's own lists are text
     lengths = link_lengths(tags, gone, LINK_BLOCKS, story_lists)
@@ -306,6 +295,22 @@ def drop(tag: Tag, gone: set[int]) -> None:
     gone.add(id(tag))
     gone.update(id(d) for d in tag.descendants)
     tag.decompose()
+
+
+def drop_furniture_tags(tags: list[Tag], total: int, chosen: dict[int, int],
+                        gone: set[int]) -> None:
+    """Removed tags and noise-named blocks go, unless they are story blocks or hold the story."""
+    shares: dict[int, float] = {}  # prose shares of noise-named blocks (story.is_story_block)
+    for tag in tags:
+        if id(tag) in chosen or id(tag) in gone or tag.has_attr(rules.STORY_ATTR):
+            continue
+        removed = tag.name in REMOVED
+        noise = not removed and is_noise_tag(tag)
+        if noise and is_story_block(tag, shares):
+            chosen[id(tag)] = len(tag.get_text())  # a story block: its wrappers stay too
+        elif removed or noise:
+            if not holds_story(tag, total, chosen):  # never the story itself
+                drop(tag, gone)
 
 
 def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:

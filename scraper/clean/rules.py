@@ -26,9 +26,7 @@ PRESCORE_REMOVED: tuple[str, ...] = (
 )
 # Dropped before scoring unless they hold much of the page's prose: a start tag left
 # open inside a header <button> or <nav> makes the parser put the story inside it (issue 9).
-PRESCORE_FURNITURE: tuple[str, ...] = (
-    "nav", "button", "aside", "footer", "figure", "menu", "dialog",
-)
+PRESCORE_FURNITURE = ("nav", "button", "aside", "footer", "figure", "menu", "dialog")
 # Furniture holding this share of the page's text and of its <p> text holds the story,
 SWALLOWED_MIN_SHARE = 0.5
 SWALLOWED_MAX_LINKS = 0.5  # ... unless it is mostly links (a real menu)
