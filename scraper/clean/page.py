@@ -322,6 +322,9 @@ def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:
     if tag.name == "div" and any(h.find("a") is not None or h.find_parent("a") is not None
                                  for h in tag.find_all(CARD_HEADINGS)):
         return False  # a section's head: its title linked to the item, and what it links
+    if tag.name == "p" and tag.parent is not None and tag.parent.name == "li" and len(
+            tag.parent.find_all(True, recursive=False)) == 1:
+        return False  # the whole of a list item ("<li><p><a>Great service</a></p></li>")
     return found.links / found.text > share and (tag.name != "p" or found.text < 300)
 
 

@@ -88,6 +88,8 @@ BODY_CASES = [
     ("wcxb-dev/0199", "E5 JSON-LD articleBody holds only the first of the list's cards",
      ["When it comes to gifts for book lovers, the best book subscriptions scratch that itch",
       "professional gift of the month club connoisseurs"], []),
+    ("wcxb-dev/1396", "6 a list item whose only paragraph is one link (a pros list)",
+     ["Great customer service", "Responsive and adaptable", "Data-oriented"], []),
     ("wcxb-dev/4340", "E5 one <article> per restaurant, ten levels below the page's body",
      ["This high-spirited Lower East Side take on contemporary Kore"], []),
     ("wcxb-dev/4090", "E5 a single text block deep inside page-builder sections",
