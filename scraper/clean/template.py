@@ -7,8 +7,8 @@ the source's other pages and skips scoring when it holds most of the page's pros
 same block every time, and less work.
 
 A signature is ``parent-tag > tag.class.class`` for each chosen element, joined with
-`` + `` when the story was split into several. Class names holding digits (post ids,
-hashes) are left out; so are ``id`` values holding digits.
+`` + `` when the story was split into several. Class names that are post ids or build
+hashes (clean/hashes.py: a digit, or a hash's form) are left out; so are such ``id``s.
 """
 
 from __future__ import annotations
