@@ -6,22 +6,13 @@ furniture title. The tests skip when the data sets are absent.
 
 from __future__ import annotations
 
-import gzip
-import json
-from pathlib import Path
-
-import pytest
-
 from scraper.clean import clean_page
-
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets not present")
+from support.realsite import real_page  # skips the module without ../shared
 
 
 def body(name: str, page_id: str) -> str:
-    truth = json.loads((DATASETS / name / "ground-truth.json").read_text("utf-8"))
-    with gzip.open(DATASETS / name / "html" / f"{page_id}.html.gz", "rt", encoding="utf-8") as f:
-        return " ".join(clean_page(f.read(), truth[page_id]["url"]).body.split())
+    page = real_page(name, page_id)
+    return " ".join(clean_page(page.html.decode("utf-8"), page.url).body.split())
 
 
 def test_a_linked_item_head_stays() -> None:

@@ -6,23 +6,15 @@ publisher's mega menu is. The data sets are not in the repository: skipped when 
 
 from __future__ import annotations
 
-import gzip
-import json
-from pathlib import Path
-
-import pytest
-
 from scraper.clean import clean_page
+from support.realsite import real_page  # skips the module without ../shared
 
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets not present")
 MENU_OPEN = '<ul id="main-nav" class="main-navigation nav header-navigation main-navigation-mega">'
 
 
 def test_story_in_a_mega_menu_is_kept() -> None:
-    with gzip.open(DATASETS / "wcxb-dev" / "html" / "4858.html.gz", "rt", encoding="utf-8") as f:
-        html = f.read()
-    url = json.loads((DATASETS / "wcxb-dev" / "ground-truth.json").read_text("utf-8"))["4858"]["url"]
+    page = real_page("wcxb-dev", "4858")
+    html, url = page.html.decode("utf-8"), page.url
     assert html.count(MENU_OPEN) == 1
     links = "".join(f'<li><a href="/category/{n}/">Website builders for category {n}</a></li>'
                     for n in range(1500))

@@ -5,31 +5,15 @@ blocks of the same kind beside it, or another block wins scoring. Pages come fro
 
 from __future__ import annotations
 
-import gzip
-import json
-from functools import cache
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from scraper.clean import clean_page
-
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets not present")
-
-
-@cache
-def truth(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((DATASETS / name / "ground-truth.json").read_text("utf-8"))
-    return data
+from support.realsite import real_page  # skips the module without ../shared
 
 
 def body(key: str) -> str:
-    name, page_id = key.split("/")
-    with gzip.open(DATASETS / name / "html" / f"{page_id}.html.gz", "rt", encoding="utf-8") as f:
-        html = f.read()
-    return " ".join(clean_page(html, truth(name)[page_id]["url"]).body.split())
+    page = real_page(*key.split("/"))
+    return " ".join(clean_page(page.html.decode("utf-8"), page.url).body.split())
 
 
 # (page, what the page does, must appear in the body, must not appear in it)

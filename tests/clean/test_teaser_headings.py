@@ -7,23 +7,13 @@ to the post itself (a permalink).
 
 from __future__ import annotations
 
-import gzip
-import json
-from pathlib import Path
-
-import pytest
-
 from scraper.clean import clean_page
-
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets not present")
+from support.realsite import real_page as shared_page  # skips the module without ../shared
 
 
 def real_page(page_id: str) -> tuple[str, str]:
-    truth = json.loads((DATASETS / "wcxb-dev" / "ground-truth.json").read_text("utf-8"))
-    with gzip.open(DATASETS / "wcxb-dev" / "html" / f"{page_id}.html.gz", "rt",
-                   encoding="utf-8") as handle:
-        return handle.read(), truth[page_id]["url"]
+    page = shared_page("wcxb-dev", page_id)
+    return page.html.decode("utf-8"), page.url
 
 
 def test_teaser_cards_in_any_order_leave_the_headline_alone() -> None:
