@@ -73,7 +73,10 @@ def is_teaser_heading(el: lxml.html.HtmlElement, own: set[str]) -> bool:
 
 
 def _path(url: str) -> str:
-    return urlsplit(url.strip()).path.rstrip("/")
+    try:
+        return urlsplit(url.strip()).path.rstrip("/")
+    except ValueError:  # "http://[x": no path to read, the address itself is compared
+        return url.strip()
 
 
 def heading_text(el: lxml.html.HtmlElement) -> str:
@@ -257,11 +260,15 @@ def ld_authors(value: Any) -> list[str]:
 
 
 def find_canonical(root: lxml.html.HtmlElement, meta: Meta, url: str) -> str:
-    for el in root.iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
-            return urljoin(url, str(el.get("href") or "").strip())
-    og = meta.tags.get("og:url", "")
-    return urljoin(url, og) if og else ""
+    """The page's canonical link, else og:url; "" when neither is an address ("http://[x")."""
+    try:
+        for el in root.iter("link"):
+            if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+                return urljoin(url, str(el.get("href") or "").strip())
+        og = meta.tags.get("og:url", "")
+        return urljoin(url, og) if og else ""
+    except ValueError:
+        return ""
 
 
 def find_language(root: lxml.html.HtmlElement, meta: Meta) -> str:

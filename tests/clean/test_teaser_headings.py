@@ -32,3 +32,16 @@ def test_an_h1_that_links_to_its_own_page_is_the_headline() -> None:
     html, url = real_page("0159")  # <h1><a href="/blog/<this post>" rel="bookmark">
     assert clean_page(html, url).headline == (
         "Cleaning Services Costs In The City Of San Diego In California")
+
+
+def test_a_malformed_address_loses_no_text() -> None:
+    """An og:url or a heading link that urlsplit refuses ("http://[x") is bad input: the
+    page is still read, its <h1> linked to that address a headline like any other."""
+    story = "".join(f"<p>Sentence {n} of the story, long enough to be running text in a "
+                    "body of several paragraphs.</p>" for n in range(8))
+    html = ('<html><head><meta property="og:url" content="http://[y"></head><body><article>'
+            f'<h1><a href="http://[x">Quay wall repairs delayed</a></h1>{story}'
+            "</article></body></html>")
+    page = clean_page(html, "https://example.com/a")
+    assert "Sentence 7 of the story" in page.body
+    assert page.headline == "Quay wall repairs delayed"
