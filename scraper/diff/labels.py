@@ -43,7 +43,8 @@ TYPO_MAX_WORDS = 2
 TYPO_MAX_DISTANCE = 2
 # A rewrite: more than this share of the body's words removed or added.
 REWRITE_SHARE = 0.5
-# A paragraph this short that only moved is a list item in another order, not an edit.
+# A paragraph this short that only moved is a list item or a teaser in another order, not
+# an edit (store.noise reads the same bound for lines that only changed places).
 MOVED_LINE_WORDS = 25
 
 CORRECTION_PATTERNS: tuple[str, ...] = (

@@ -27,11 +27,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection
 
+from scraper.diff.labels import MOVED_LINE_WORDS  # lines this short that only changed places
 from scraper.store.normalize import comparable_text, paragraphs, regroup
 
 SHORT_LINE_WORDS = 12  # a line this short may be a dateline, a clock or a counter
 SENTENCE_MIN_WORDS = 4  # ... unless it is a sentence this long: "Polls close at 8 pm."
-MOVED_LINE_WORDS = 25  # lines this short (a teaser title, its blurb) that only changed places
 TEASER_MIN_WORDS = 4  # a headline this long is matched as a teaser line
 TEASER_EXTRA_WORDS = 8  # words a teaser line may have besides the headline
 
