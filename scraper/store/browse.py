@@ -23,6 +23,9 @@ _EDIT = "v.diff_from is not null and v.quarantined = 0 and v.merged_into is null
 # The search scans at most this many matching versions, newest first, per page.
 SEARCH_SCAN = 2000
 SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # markers the page turns into <mark>
+# What an Edit is read from: versions v joined to articles a (edit_from_row).
+EDIT_COLUMNS = ("v.id, v.article_id, a.url, a.source, v.version, v.diff_from, v.fetched_at, "
+                "v.headline, v.labels, v.words_added, v.words_removed")
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class EditFilter:
 
 @dataclass(frozen=True)
 class Edit:
-    """One revision as the front page and the feeds list it."""
+    """One revision as the front page, the feeds and the alerts (store.status) list it."""
 
     version_id: int
     article_id: int
@@ -52,6 +55,7 @@ class Edit:
     labels: tuple[str, ...]
     words_added: int
     words_removed: int
+    previous_headline: str = ""  # the headline of version diff_from, where asked for
 
     @property
     def cursor(self) -> str:
@@ -108,15 +112,14 @@ def list_edits(db: Database, where: EditFilter, *, before: str = "", after: str 
         params.update(at=at, vid=int(version_id or 0))
     direction = "asc" if newer else "desc"
     sql = f"""
-        select v.id, v.article_id, a.url, a.source, v.version, v.diff_from, v.fetched_at,
-               v.headline, coalesce(v.labels, '[]'), v.words_added, v.words_removed
+        select {EDIT_COLUMNS}
         from versions v
         join articles a on a.id = v.article_id
         where {" and ".join(clauses)}
         order by v.fetched_at {direction}, v.id {direction} limit :limit
     """
     params["limit"] = limit + 1
-    found = [_edit(row) for row in db.execute(sql, params).fetchall()]
+    found = [edit_from_row(row) for row in db.execute(sql, params).fetchall()]
     more = len(found) > limit
     found = found[:limit]
     return EditPage(tuple(found), found[-1].cursor if more and not newer else "")
@@ -156,11 +159,13 @@ def _filters(where: EditFilter) -> tuple[list[str], dict[str, Any]]:
     return clauses, params
 
 
-def _edit(row: tuple[Any, ...]) -> Edit:
+def edit_from_row(row: tuple[Any, ...]) -> Edit:
+    """An Edit from the EDIT_COLUMNS of a row, and the previous headline if one follows."""
     return Edit(version_id=row[0], article_id=row[1], url=row[2], source=row[3] or "",
-                version=row[4], diff_from=row[5], fetched_at=row[6], headline=row[7] or "",
-                labels=tuple(json.loads(row[8])), words_added=row[9] or 0,
-                words_removed=row[10] or 0)
+                version=row[4], diff_from=row[5] or 0, fetched_at=row[6],
+                headline=row[7] or "", labels=tuple(json.loads(row[8] or "[]")),
+                words_added=row[9] or 0, words_removed=row[10] or 0,
+                previous_headline=(row[11] or "") if len(row) > 11 else "")
 
 
 def sources(db: Database) -> list[str]:

@@ -6,17 +6,19 @@ log. The SQL lives here; the logic that uses it lives in ``scraper.crawl``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scraper.store.archive import Archive
+from scraper.store.browse import EDIT_COLUMNS, Edit, edit_from_row
 from scraper.store.checks import OUTCOME, outcome_counts, seconds
 from scraper.store.file import write_transaction
 from scraper.timeutil import iso, utcnow
 
 PRUNABLE = ("unchanged", "not_modified")
+# An edit as the alerts read it: the review pages' Edit, with the previous headline.
+NewVersion = Edit
 
 
 @dataclass(frozen=True)
@@ -40,19 +42,6 @@ class SourceFigures:
     edits_24h: int
     fetches_24h: int
     errors_24h: int
-
-
-@dataclass(frozen=True)
-class NewVersion:
-    version_id: int
-    article_id: int
-    url: str
-    source: str
-    version: int
-    diff_from: int
-    headline: str
-    previous_headline: str
-    labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -147,16 +136,15 @@ def prune_fetches(archive: Archive, before: str, *, dry_run: bool = False) -> in
 
 
 def new_versions(archive: Archive, source: str, since: str) -> list[NewVersion]:
-    """The edits (versions after the first) of a source's articles stored since a time."""
+    """The edits (versions after the first) of a source's articles stored since a time,
+    each with the headline of the version it is compared with."""
     rows = archive.db.execute(
-        "select v.id, a.id, a.url, a.source, v.version, coalesce(v.diff_from, 0), v.headline, "
-        "coalesce(p.headline, ''), coalesce(v.labels, '[]') from versions v "
+        f"select {EDIT_COLUMNS}, p.headline from versions v "
         "join articles a on a.id = v.article_id left join versions p "
         "on p.article_id = v.article_id and p.version = v.diff_from "
         "where a.source = ? and v.version > 1 and v.fetched_at >= ? and v.quarantined = 0 "
         "order by v.id", [source, since]).fetchall()
-    return [NewVersion(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7],
-                       tuple(json.loads(r[8] or "[]"))) for r in rows]
+    return [edit_from_row(row) for row in rows]
 
 
 def queue_alert(archive: Archive, version_id: int, rule: str, target: str, title: str,
