@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from scraper.diff import summarize
 from scraper.model import CleanPage, Ordered, Text, Version
@@ -46,18 +46,26 @@ def same_page(current: Version, baseline: CleanPage | None, page: CleanPage,
     with their link lists in one order (clean/lists.py), compared the same way: promo
     cards and resource lists that only came in another order are the same page.
     """
-    new = (page.headline, page.byline, page.body)
-    if baseline is not None and baseline.body and not baseline.blocked:
-        old = (baseline.headline, baseline.byline, baseline.body)
-        return (text_hash(*old) == text_hash(*new) or only_noise(old, new, teasers)
-                or (ordered is not None and _alike(ordered.kept, ordered.page, teasers)))
-    return only_noise((current.headline, current.byline, current.body), new, teasers)
+    if _has_text(baseline):
+        return (_alike(baseline, page, teasers)
+                or (ordered is not None and _has_text(ordered.page)
+                    and _alike(ordered.kept, ordered.page, teasers)))
+    return only_noise(_fields(current), _fields(page), teasers)
+
+
+def _has_text(page: CleanPage | None) -> TypeGuard[CleanPage]:
+    return page is not None and bool(page.body) and not page.blocked
+
+
+def _fields(text: CleanPage | Version) -> tuple[str, str, str]:
+    return text.headline, text.byline, text.body
 
 
 def _alike(old: CleanPage, new: CleanPage, teasers: Collection[str]) -> bool:
-    if not old.body or old.blocked or not new.body or new.blocked:
+    """The same text, or the same but for noise; False where the old page has none."""
+    if not _has_text(old):
         return False
-    before, after = (old.headline, old.byline, old.body), (new.headline, new.byline, new.body)
+    before, after = _fields(old), _fields(new)
     return text_hash(*before) == text_hash(*after) or only_noise(before, after, teasers)
 
 
