@@ -15,6 +15,10 @@ gets ten real versions of a ~1,500-word story through ``Archive.save_page``, so
   label; one source), an article's history (find it, its versions and events, as
   its review page does), ``stet diff`` (last two versions; 1 against 10), and the
   crawler's per-pass and per-page work (open, due articles, known URLs, saves);
+- ``stet status`` in process, and the question behind its "last pass" column on
+  months of ``stet schedule`` passes (one a source every 15 minutes: 18 days on the
+  small archive, 180 on the big one; ``news0`` stopped halfway, ``never-run`` never
+  ran), beside the query it replaced (the passes' JSON lists read newest first);
 - as commands (median of 5, after one unmeasured run): the same ``stet changes``,
   ``stet diff`` and ``stet status`` run as processes, beside ``python -c pass`` (a bare
   interpreter, the floor) and ``stet --version`` (the cost of starting Stet). There is
@@ -43,10 +47,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from scraper.clean import CleanPage
+from scraper.crawl.health import build_status
 from scraper.model import FetchItem, PageItem
 from scraper.review.report import list_changes, pick_versions, render_diff
 from scraper.store import Archive
 from scraper.store.migrations import migrations
+from scraper.store.passes_schema import LAST_PASS
 from scraper.timeutil import iso, parse_iso
 
 NOW = parse_iso("2026-11-28T12:00:00Z")
@@ -54,6 +60,11 @@ WORDS = ("harbour council ferry storm budget school library quay road vote polic
          "grain bridge market festival tide pier engine crew report inquiry").split()
 SOURCES = 20
 STET = [str(Path(sys.executable).parent / "stet")]
+PASS_MINUTES = 15
+# `stet status`'s last pass before m073: the passes' JSON lists read newest first.
+OLD_LAST_PASS = ("select finished_at, coalesce(state, ''), coalesce(error, '') from passes "
+                 "where exists (select 1 from json_each(passes.sources) where value = ?) "
+                 "order by id desc limit 1")
 
 
 def body(rng: random.Random, words: int = 60) -> str:
@@ -89,6 +100,16 @@ def checks(count: int, per: int) -> Iterator[tuple[Any, ...]]:
             yield (n, at, 200, 2 if k else 0, n % SOURCES + 1)
 
 
+def passes(count: int) -> Iterator[tuple[Any, ...]]:
+    """Scheduled passes, one source each, oldest first; news0 stopped halfway."""
+    steps = count * 18 // 10_000 * 24 * 60 // PASS_MINUTES
+    for step in range(steps):
+        started = NOW - timedelta(minutes=(steps - step) * PASS_MINUTES)
+        for n in range(0 if step < steps // 2 else 1, SOURCES):
+            yield (iso(started), iso(started + timedelta(seconds=40)), f'["news{n}"]', 0, 0,
+                   '{"unchanged": 40}', None, "ok")
+
+
 def build(path: Path, count: int, per: int) -> None:
     """The archive's rows by bulk inserts; full-text search indexed once at the end."""
     Archive(path).close()  # schema and WAL, as stet makes them
@@ -115,6 +136,9 @@ def build(path: Path, count: int, per: int) -> None:
                  "'to', 1) from articles where id % 100 = 0")
     conn.executemany("insert into checks (article_id, at, status, outcome, source) "
                      "values (?, ?, ?, ?, ?)", checks(count, per))
+    conn.executemany("insert into passes (started_at, finished_at, sources, all_articles, "
+                     "exit_code, outcomes, error, state) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                     passes(count))
     for _, sql in triggers:
         conn.execute(sql)
     for (table,) in conn.execute("select name from sqlite_master where type = 'table' and "
@@ -204,6 +228,12 @@ def reads(archive: Archive, target: str, count: int) -> dict[str, Callable[[], o
         "stet changes --source news3": lambda: list_changes(archive, "", "", "news3", 100,
                                                             "text"),
         "an article's history": history,
+        "stet status (in process)": lambda: build_status(archive, ["never-run"]),
+        "last pass, stopped source": lambda: archive.db.execute(LAST_PASS, ["news0"]).fetchone(),
+        "before m073: last pass, stopped source": lambda: archive.db.execute(
+            OLD_LAST_PASS, ["news0"]).fetchone(),
+        "before m073: last pass, never run": lambda: archive.db.execute(
+            OLD_LAST_PASS, ["never-run"]).fetchone(),
         "stet diff URL (last two)": diff,
         "stet diff URL --from 1 --to 10": lambda: diff(1, 10),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from scraper.store import passes_schema
 from scraper.store.checks_schema import (
     FETCHED_AT,
     FETCHES_TRIGGERS,
@@ -395,3 +396,7 @@ def m072_drop_text_hash_index(db: Database) -> None:
     """No query looks versions up by text hash (a flip-flop is found among the article's
     versions, read by (article_id, version)): its index cost ~90 bytes a version."""
     db.execute("drop index if exists idx_versions_article_id_text_hash")
+
+
+migrations()(passes_schema.m073_passes_by_source)  # `stet status` after months of passes
+DESCRIPTIONS["pass_sources"] = passes_schema.DESCRIPTION

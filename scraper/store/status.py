@@ -14,6 +14,7 @@ from scraper.store.archive import Archive
 from scraper.store.browse import EDIT_COLUMNS, Edit, edit_from_row
 from scraper.store.checks import OUTCOME, outcome_counts, seconds
 from scraper.store.file import write_transaction
+from scraper.store.passes_schema import LAST_PASS
 from scraper.timeutil import iso, utcnow
 
 PRUNABLE = ("unchanged", "not_modified")
@@ -90,10 +91,7 @@ def source_figures(archive: Archive, sources: list[str], since: str) -> list[Sou
 def _figures(archive: Archive, source: str, since: str, articles: tuple[int, int],
              edits: int) -> SourceFigures:
     db = archive.db
-    last = db.execute(
-        "select finished_at, coalesce(state, ''), coalesce(error, '') from passes "
-        "where exists (select 1 from json_each(passes.sources) where value = ?) "
-        "order by id desc limit 1", [source]).fetchone() or ("", "", "")
+    last = db.execute(LAST_PASS, [source]).fetchone() or ("", "", "")
     outcomes = outcome_counts(db, since, [source])
     fetches, errors = sum(outcomes.values()), outcomes.get("error", 0)
     return SourceFigures(source, last[0] or "", last[1], last[2], articles[0], articles[1],
