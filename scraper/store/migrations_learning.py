@@ -80,6 +80,12 @@ def m070_compact_sightings(db: Database) -> None:
     db.create_view("site_sightings", SIGHTINGS_VIEW)
 
 
+def m074_blocks_cleaner_version(db: Database) -> None:
+    """Which cleaner version learned each site_blocks row: a container learned by another
+    is checked against today's signatures (store/relearn.py). Rows from before: NULL."""
+    db.table("site_blocks").add_column("cleaner_version", str)
+
+
 DESCRIPTIONS = {
     "site_blocks": (
         "What Stet learned about each source's pages (`stet sources show NAME`): furniture (a "
@@ -87,7 +93,7 @@ DESCRIPTIONS = {
         "dates change on every fetch), left out of every body; template containers (the "
         "signature of the element holding the story, looked for first); site-wide headlines "
         "and title affixes (the site's name, never a story's headline); with the articles and "
-        "versions it was learned from."),
+        "versions it was learned from, and the cleaner version that learned it."),
     "site_sightings": (
         "The evidence for site_blocks: which articles of a source held each block fingerprint "
         "(a view over sightings)."),

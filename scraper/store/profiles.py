@@ -22,6 +22,7 @@ from scraper.clean import CLEANER_VERSION
 from scraper.clean import site as site
 from scraper.clean.site import SiteProfile
 from scraper.model import CleanPage, Version
+from scraper.store import relearn
 from scraper.store.archive import Archive
 from scraper.store.checks import source_id
 from scraper.store.file import write_transaction
@@ -82,11 +83,51 @@ class SiteLearning:
         self.archive = archive
         self.refilter = refilter  # bring history in line at once (off: reextract does it)
         self._profiles: dict[str, SiteProfile] = {}
+        self.check_templates()  # the first pass of a new cleaner: containers learned before
 
     def profile(self, source: str) -> SiteProfile:
         if source not in self._profiles:
             self._profiles[source] = load_profile(self.archive, source)
         return self._profiles[source]
+
+    def check_templates(self, source: str | None = None) -> int:
+        """Containers (of one source, or all) learned by another cleaner version
+        (relearn.py): kept where today's cleaner still finds one on a kept page it was
+        learned from, else learned again from the signatures those pages give now.
+        Returns how many were replaced."""
+        return sum(self._check(stale) for stale in relearn.stale_templates(self.archive, source))
+
+    def _check(self, stale: relearn.StaleTemplate) -> bool:
+        signed = []
+        for page in relearn.signed_pages(self.archive, stale, self.profile(stale.source)):
+            if page.signature == stale.signature:  # still found: the common case
+                with write_transaction(self.archive.db, self.archive.path):
+                    relearn.confirm_template(self.archive, stale)
+                return False
+            signed.append(page)
+        if not signed:
+            return False  # no kept page to tell: asked again on the next pass
+        with write_transaction(self.archive.db, self.archive.path):
+            relearn.forget_template(self.archive, stale)
+            self._profiles.pop(stale.source, None)
+            self._learn_signed(stale.source, [s for s in signed if s.signature])
+        self._profiles.pop(stale.source, None)
+        logger.info("container of %s learned by an earlier cleaner, learned again: %s",
+                    stale.source, stale.signature)
+        return True
+
+    def _learn_signed(self, source: str, signed: list[relearn.Signed]) -> None:
+        """Container sightings of kept pages cleaned again, learned as the crawl learns."""
+        sightings = [Sighting("container", site.fingerprint(f"container:{s.signature}"),
+                              s.signature, s.version) for s in signed]
+        key = source_id(self.archive.db, source)
+        self.archive.db.conn.executemany(
+            "insert or ignore into sightings (source, kind, fingerprint, article_id, version) "
+            "values (?, ?, ?, ?, ?)",
+            [(key, KIND["container"], fingerprint_number(sighting.fingerprint), s.article_id,
+              s.version) for sighting, s in zip(sightings, signed, strict=True)])
+        self._learn_kind(source, sightings, "container", count_articles(self.archive, source),
+                         iso(utcnow()), "relearn", site.is_template)
 
     def settle(self, source: str, page: CleanPage) -> CleanPage:
         """A page cleaned before the latest learning (in a worker, say), brought up to date."""
@@ -262,13 +303,14 @@ def save_block(archive: Archive, sighting: Sighting, source: str, now: str,
         "and fingerprint = ?", key).fetchone()[0])
     archive.db.execute(
         "insert into site_blocks (source, kind, fingerprint, example, pages, first_learned, "
-        "last_learned, articles, versions, learned_from) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "last_learned, articles, versions, learned_from, cleaner_version) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "on conflict (source, kind, fingerprint) do update set pages = excluded.pages, "
         "last_learned = excluded.last_learned, articles = excluded.articles, "
-        "versions = excluded.versions",
+        "versions = excluded.versions, cleaner_version = excluded.cleaner_version",
         [source, sighting.kind, sighting.fingerprint, sighting.example[:500], articles, now, now,
          json.dumps([a for a, _ in evidence]), json.dumps([[a, v] for a, v in evidence]),
-         learned_from])
+         learned_from, CLEANER_VERSION])
     logger.info("learned %s block of %s from %d articles: %.60r", sighting.kind, source,
                 articles, sighting.example)
 
