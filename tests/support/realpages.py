@@ -59,6 +59,12 @@ class RealPage:
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
 
+    @property
+    def at_root(self) -> bool:
+        """Whether the page is its site's home page ('https://howertonwhite.com/')."""
+        parts = urlsplit(self.url)
+        return parts.path in ("", "/") and not parts.query
+
 
 def http_url(url: str) -> str:
     parts = urlsplit(url.strip())
@@ -96,6 +102,8 @@ def make_page(key: str, truth: dict[str, Any], path: Path) -> RealPage:
         canonical = html.unescape(href.group(1))
         other = urlsplit(canonical).netloc
         source = source.replace(f"https://{other}", f"http://{other}")
+        if href.group(1) != canonical:  # written with entities ('https&#x3a;&#x2f;&#x2f;...')
+            source = source.replace(href.group(1), canonical.replace("https://", "http://", 1))
         if http_url(canonical) != url:
             aliases.append(http_url(canonical))
     story = normalize_text(" ".join(truth["articleBody"].split("\n")))
