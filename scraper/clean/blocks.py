@@ -139,6 +139,17 @@ def ancestors(el: lxml.html.HtmlElement, n: int) -> Iterator[lxml.html.HtmlEleme
         parent = parent.getparent()
 
 
+def is_shown(el: lxml.html.HtmlElement) -> bool:
+    """Neither the block nor a wrapper is hidden by its markup (a "hide" or "d-none" class,
+    display:none, the hidden attribute)."""
+    for node in (el, *el.iterancestors()):
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if ("display:none" in style or node.get("hidden") is not None
+                or rules.HIDDEN_CLASS_RE.search(node.get("class") or "")):
+            return False
+    return True
+
+
 def link_density(el: lxml.html.HtmlElement) -> float:
     total = len(el.text_content())
     if not total:

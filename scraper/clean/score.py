@@ -17,6 +17,7 @@ from scraper.clean import rules as rules
 from scraper.clean.blocks import (
     ancestors,
     has_twin,
+    is_shown,
     link_density,
     marks_story,
     nested,
@@ -39,6 +40,7 @@ TWIN_MIN_PROSE, TWIN_MAX_LEVELS = 400, 3  # with_twins: a twin's prose, how clos
 LOOSE_MIN_WORDS = 40  # in_body: words of running text loose in <body>
 # with_prose: how far down the ranking, how close in score, how much running text.
 PROSE_MAX_RANK, PROSE_MIN_SCORE, PROSE_MIN_CHARS = 10, 0.5, 300
+COPY_MIN_OVERLAP = 0.9  # shown_copy: word F1 of two copies of one story
 
 
 def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElement] | None:
@@ -48,7 +50,7 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
         body = root.find("body")
         return [body] if body is not None else None
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    top = with_prose(main_article(ranked), ranked, scores)
+    top = shown_copy(with_prose(main_article(ranked), ranked, scores), ranked)
     ld_body = ld_str(meta.ld, "articleBody") or microdata_body(root)
     if len(WORD_RE.findall(ld_body)) >= 50:
         matched = best_match([*root.xpath("//*[@itemprop='articleBody']"), *ranked[:8]], ld_body)
@@ -223,6 +225,21 @@ def with_prose(top: lxml.html.HtmlElement, ranked: list[lxml.html.HtmlElement],
         if scores[el] < PROSE_MIN_SCORE * scores[top]:
             break
         if story_chars(el) >= PROSE_MIN_CHARS:
+            return el
+    return top
+
+
+def shown_copy(top: lxml.html.HtmlElement,
+               ranked: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """A story the page holds twice, one copy hidden (a CMS's spare copy in a "hide"
+    wrapper): the copy readers see wins, whichever scores higher; a paragraph cut from
+    the shown copy must not hand the page to the hidden one."""
+    if is_shown(top):
+        return top
+    words = Counter(w.lower() for w in WORD_RE.findall(top.text_content()))
+    for el in ranked[:PROSE_MAX_RANK]:
+        if not nested(el, top) and is_shown(el) and overlap_f1(words, Counter(
+                w.lower() for w in WORD_RE.findall(el.text_content()))) >= COPY_MIN_OVERLAP:
             return el
     return top
 
