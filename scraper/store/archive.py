@@ -26,6 +26,7 @@ from scraper.store.versioning import (
     hash_of,
     health_error,
     health_of,
+    history_of,
     merge_target,
     next_check,
     rewrite_texts,
@@ -255,8 +256,9 @@ class Archive(ArchiveQueries):
             return "unchanged", current.version
         if not page.body or page.blocked:
             return "error", None
-        if current is not None and same_page(current, baseline, page,
-                                             self._teasers(article.source, article.id), ordered):
+        if current is not None and same_page(
+                current, baseline, page, self._teasers(article.source, article.id), ordered,
+                history_of(versions, article.last_checked, fetched_at)):
             return "unchanged", current.version  # the cleaner or the page's noise changed
         seen = next((v for v in reversed(versions) if hash_of(v) == new_hash), None)
         if seen is not None and seen.quarantined:

@@ -5,8 +5,13 @@ differences come from the page's furniture and not from an edit, and a single pa
 cannot tell them apart, but two fetches of the same page can:
 
 - a short line whose only differences are date, clock-time, "3 hours ago" or counter
-  values ("Updated 17:35", "1,204 views", "Sunday, 6 December 2026"), or such a line of
-  short fields ("By Ann Lee | Apr 11, 2015 | Products Liability");
+  values, when the line reads the clock: a time of day, a count or an age ("Updated
+  17:35", "1,204 views", "3 hours ago"), a date near the time of the fetch ("Sunday,
+  6 December 2026" read on that day), a line of short fields ("By Ann Lee | Apr 11, 2015 |
+  Products Liability") or a byline or attribution ("- Ann Lee (@ann) May 2, 2024"), or a
+  line the page's earlier versions show changing before (`History`). A date far from
+  the fetch in a line of its own ("Barcelona, Spain: March 2-5, 2026") is the story's:
+  an event's date corrected is an edit;
 - a stamp such as "Updated: December 21, 2025" opening a line, even one glued to the
   paragraph that follows it;
 - short lines (a teaser or link list) that only changed places: the same lines, in
@@ -25,34 +30,24 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from scraper import datewords
 from scraper.diff.labels import MOVED_LINE_WORDS  # lines this short that only changed places
 from scraper.store.normalize import comparable_text, paragraphs, regroup
 
+CLOCK_SLACK = timedelta(days=2)  # a date this near the fetches reads the clock (time zones)
 SHORT_LINE_WORDS = 12  # a line this short may be a dateline, a clock or a counter
 SENTENCE_MIN_WORDS = 4  # ... unless it is a sentence this long: "Polls close at 8 pm."
 TEASER_MIN_WORDS = 4  # a headline this long is matched as a teaser line
 TEASER_EXTRA_WORDS = 8  # words a teaser line may have besides the headline
 
-_MONTHS = (
-    # English, German, French, Spanish, Portuguese, Italian, Dutch (full and short forms)
-    "jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|rero|braio|ruari)?|f[ée]v(?:rier|ereiro)?"
-    "|mar(?:ch|s|zo|ço|co|zo)?|m[äa]rz|maart|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?"
-    "|ma[iy]o?|mei|maggio|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio"
-    "|aug(?:ust|ustus)?|ao[uû]t|ago(?:sto)?|sep(?:t(?:ember|embre|iembre)?)?|set(?:embro|tembre)?"
-    "|oct(?:ober|obre|ubre)?|okt(?:ober)?|out(?:ubro)?|ott(?:obre)?|nov(?:ember|embre|embro)?"
-    "|dec(?:ember)?|dez(?:ember|embro)?|d[ée]c(?:embre)?|dic(?:iembre|embre)?"
-    "|gen(?:naio)?|ene(?:ro)?|janv"
-)
-_WEEKDAYS = (
-    "mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?"
-    "|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi"
-    "|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|mi[ée]rcoles|jueves|viernes"
-    "|s[áa]bado|domingo|segunda(?:-feira)?|ter[çc]a(?:-feira)?|quarta(?:-feira)?"
-    "|quinta(?:-feira)?|sexta(?:-feira)?|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]"
-    "|venerd[iì]"
-)
+_MONTHS = datewords.alternation(datewords.flat(
+    datewords.MONTHS + datewords.MONTH_ABBREVIATIONS + datewords.LOOSE_MONTH_ABBREVIATIONS))
+_WEEKDAYS = datewords.alternation(datewords.flat(datewords.WEEKDAYS)
+                                  + datewords.WEEKDAY_ABBREVIATIONS)
 _MONTH = rf"(?:{_MONTHS})\.?"
 # A weekday counts as part of a date only ("Sunday, 6 December"): "on Tuesday" in a
 # sentence corrected to "on Wednesday" is an edit.
@@ -66,20 +61,29 @@ _UNITS = (r"(?:s|secs?|seconds?|m|mins?|minutes?|minuten|minutos?|minuti|h|hrs?|
 _COUNTED = (r"(?:views?|comments?|shares?|likes?|reads?|reviews?|votes?|followers?|replies|"
             r"responses?|reactions?|answers?|points|min(?:ute)?s?\.? read|kommentare?|"
             r"commentaires?|comentarios?|coment[áa]rios?|commenti|aufrufe|vues|visitas)")
-_VALUE = "|".join((
+_DATES = (
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",
     r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}",
     rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH}(?:,?\s+(?:de\s+)?{_YEAR})?",
     rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",
     rf"{_MONTH}\s+{_YEAR}",
+)
+_CLOCKS = (  # values that read the clock wherever they stand: a time of day, an age, a count
     r"\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,4}\b)?",
     r"\d{1,2}h\d{2}",
     r"\d{1,2}\s*[ap]\.?m\.?",
     rf"\d+\s*{_UNITS}\s+(?:ago|fa)",
     rf"(?:vor|il y a|hace|h[áa])\s+\d+\s*{_UNITS}",
     rf"\d[\d,.\s]*[km]?\s*{_COUNTED}",
-))
+)
+_VALUE = "|".join(_DATES + _CLOCKS)
 _VOLATILE = re.compile(rf"(?<![\w-])(?:{_VALUE})(?![\w])", re.IGNORECASE)
+_CLOCK = re.compile(rf"(?:{'|'.join(_CLOCKS)})$|.*\d:\d\d", re.IGNORECASE)
+_MONTH_WORD = re.compile(rf"(?<!\w)(?:{_MONTHS})(?!\w)", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+")
+_DATE = re.compile(rf"(?:{'|'.join(_DATES)})$", re.IGNORECASE)
+_ATTRIBUTION = re.compile(  # a byline or a quote's attribution: "By Ann Lee", "- Ann Lee"
+    r"^\s*(?:[—–-]|(?:by|par|von|por|di|door)\s)", re.IGNORECASE)
 _THIS = r"this (?:article|story|post|page|guide)"
 _STAMP_WORDS = (rf"(?:we|{_THIS}(?: was| has been)?) (?:last )?(?:updated|reviewed|revised)"
                 rf"(?: {_THIS})?|"
@@ -103,8 +107,22 @@ _PROSE_WORD = re.compile(r"\b[a-zß-ÿ]{3,}\b")  # lower-case words: "close", "h
 _DASH = re.compile(r"\s-\s")
 
 
+@dataclass(frozen=True)
+class History:
+    """What a comparison knows besides the two texts: when the page was read before
+    (`since`) and now (`until`), and the dated lines its earlier versions show changing
+    (`changing`: their `line_shape`s, from `changing_lines`)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    changing: frozenset[str] = frozenset()
+
+
+NO_HISTORY = History()
+
+
 def only_noise(old: tuple[str, str, str], new: tuple[str, str, str],
-               teasers: Collection[str] = ()) -> bool:
+               teasers: Collection[str] = (), history: History = NO_HISTORY) -> bool:
     """True when (headline, byline, body) `new` differs from `old` by volatile noise only.
 
     `teasers`: the headlines of the source's other articles (`teaser_key` of each): a
@@ -113,20 +131,21 @@ def only_noise(old: tuple[str, str, str], new: tuple[str, str, str],
     """
     if comparable_text(old[0]) != comparable_text(new[0]):
         return False
-    if mask(old[1]) != mask(new[1]):  # a byline line may carry the date: "By X, 17:35"
+    if mask(old[1], byline=True) != mask(new[1], byline=True):  # "By X, Dec 6, 17:35"
         return False
     olds = [p for p in paragraphs(old[2]) if not is_teaser(p, teasers)]
     news = [p for p in paragraphs(regroup(old[2], new[2])) if not is_teaser(p, teasers)]
-    if _volatile_words_only(olds, news):
+    if _volatile_words_only(olds, news, history):
         return True
-    old_masks, new_masks = [mask(p) for p in olds], [mask(p) for p in news]
+    old_masks = [mask(p, history) for p in olds]
+    new_masks = [mask(p, history) for p in news]
     return Counter(old_masks) == Counter(new_masks) and _moved_lines_short(old_masks, new_masks)
 
 
-def _volatile_words_only(olds: list[str], news: list[str]) -> bool:
+def _volatile_words_only(olds: list[str], news: list[str], history: History) -> bool:
     """Word by word, whatever the paragraph breaks (markup moves them): every word that
     differs is part of a volatile value on its side."""
-    old_words, new_words = _marked_words(olds), _marked_words(news)
+    old_words, new_words = _marked_words(olds, history), _marked_words(news, history)
     matcher = difflib.SequenceMatcher(None, [w for w, _ in old_words],
                                       [w for w, _ in new_words], autojunk=False)
     return all(all(volatile for _, volatile in old_words[a1:a2])
@@ -134,18 +153,96 @@ def _volatile_words_only(olds: list[str], news: list[str]) -> bool:
                for op, a1, a2, b1, b2 in matcher.get_opcodes() if op != "equal")
 
 
-def _marked_words(paras: list[str]) -> list[tuple[str, bool]]:
+def _marked_words(paras: list[str], history: History) -> list[tuple[str, bool]]:
     """Each word of the paragraphs, and whether `mask` blanks it (all or in part)."""
     found = []
     for para in paras:
         text = comparable_text(para)
-        spans = [m.span() for pattern in (_STAMP, _CITED) for m in pattern.finditer(text)]
-        if _bare_line(text):
-            values = [m.span() for m in _VOLATILE.finditer(text)]
-            spans += values + ([m.span() for m in _FIGURE.finditer(text)] if values else [])
+        spans = _spans(text, history)
         found += [(m.group(), any(a < m.end() and m.start() < b for a, b in spans))
                   for m in _WORD.finditer(text)]
     return found
+
+
+def _spans(text: str, history: History, byline: bool = False) -> list[tuple[int, int]]:
+    """Where a comparable text holds volatile values: stamps and citation dates anywhere;
+    in a short line that reads the clock (`_reads_clock`), its values and every figure
+    ("London 2026 Event On 10 October")."""
+    spans = [m.span() for pattern in (_STAMP, _CITED) for m in pattern.finditer(text)]
+    if byline or _bare_line(text):
+        values = list(_VOLATILE.finditer(text))
+        if values and (byline or _reads_clock(text, values, history)):
+            spans += [m.span() for m in values] + [m.span() for m in _FIGURE.finditer(text)]
+    return spans
+
+
+def _reads_clock(text: str, values: list[re.Match[str]], history: History) -> bool:
+    """A dated short line that changes as time goes by: one with a time of day, an age or
+    a count, a line of fields or a byline, a date near the fetches, or a line the
+    page's earlier versions show changing. Else its date is the story's."""
+    return (_meta_line(text) or _ATTRIBUTION.match(text) is not None
+            or any(_CLOCK.match(v.group()) for v in values)
+            or any(_near(v.group(), history) for v in values)
+            or (bool(history.changing) and line_shape(text) in history.changing))
+
+
+def _near(value: str, history: History) -> bool:
+    """Whether a date value names a day from the previous fetch to this one (give or
+    take `CLOCK_SLACK`): today's date, yesterday's figures, an update since."""
+    if history.until is None:
+        return False
+    low = (history.since or history.until) - CLOCK_SLACK
+    high = history.until + CLOCK_SLACK
+    return any(low.date() <= day <= high.date() for day in _days(value, history.until))
+
+
+def _days(value: str, now: datetime) -> list[date]:
+    """The calendar days a date value may name: both readings of "06/12/2026", the years
+    around `now` for "6 December"; none for a month alone ("December 2026")."""
+    months = [n for w in _MONTH_WORD.findall(value) if (n := datewords.month_number(w))]
+    numbers = [int(n) for n in _NUMBER.findall(value)]
+    years = [n if n > 99 else 2000 + n for n in numbers if n > 31]
+    if months:
+        days = [n for n in numbers if 1 <= n <= 31][:1]
+        triples = [(y, months[0], d) for y in years or (now.year - 1, now.year, now.year + 1)
+                   for d in days]
+    elif len(numbers) == 3 and years:
+        first, second, third = numbers
+        triples = ([(first, second, third)] if first > 31 else
+                   [(years[0], second, first), (years[0], first, second)])
+    else:
+        return []
+    found = []
+    for year, month, day in triples:
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue
+    return found
+
+
+def line_shape(text: str) -> str:
+    """A dated short line with all its values and figures blanked: the same line on
+    every load of a page whose clock it reads."""
+    return _FIGURE.sub(_MASK, _VOLATILE.sub(_MASK, comparable_text(text)))
+
+
+def changing_lines(bodies: Iterable[str]) -> frozenset[str]:
+    """The `line_shape`s of dated short lines whose values differ between consecutive
+    texts of one page: lines its history shows changing."""
+    found: set[str] = set()
+    before: dict[str, set[str]] = {}
+    for body in bodies:
+        lines: dict[str, set[str]] = {}
+        for para in paragraphs(body):
+            text = comparable_text(para)
+            if _bare_line(text) and any(_DATE.match(v.group())
+                                        for v in _VOLATILE.finditer(text)):
+                lines.setdefault(line_shape(text), set()).add(text)
+        found.update(shape for shape, texts in lines.items()
+                     if shape in before and before[shape] != texts)
+        before = lines
+    return frozenset(found)
 
 
 def teaser_key(headline: str) -> str:
@@ -167,13 +264,17 @@ def is_teaser(paragraph: str, teasers: Collection[str]) -> bool:
                               len(words) + 1))
 
 
-def mask(paragraph: str) -> str:
-    """A paragraph's comparable words with its volatile values blanked."""
-    text = _CITED.sub(_MASK, _STAMP.sub(_MASK, comparable_text(paragraph)))
-    if _bare_line(text):
-        dated = _VOLATILE.search(text) is not None
-        text = _VOLATILE.sub(_MASK, text)
-        text = _FIGURE.sub(_MASK, text) if dated else text
+def mask(paragraph: str, history: History = NO_HISTORY, byline: bool = False) -> str:
+    """A paragraph's comparable words with its volatile values blanked (`_spans`)."""
+    text = comparable_text(paragraph)
+    merged: list[list[int]] = []
+    for start, end in sorted(_spans(text, history, byline)):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + _MASK + text[end:]
     return text
 
 

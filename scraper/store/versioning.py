@@ -9,7 +9,13 @@ from typing import Any, TypeGuard
 
 from scraper.diff import summarize
 from scraper.model import CleanPage, Ordered, Text, Version
-from scraper.store.noise import only_noise, without_noise
+from scraper.store.noise import (
+    NO_HISTORY,
+    History,
+    changing_lines,
+    only_noise,
+    without_noise,
+)
 from scraper.store.normalize import text_hash, word_count
 from scraper.store.revisit import RevisitPolicy
 from scraper.timeutil import iso, parse_iso
@@ -35,7 +41,8 @@ def health_of(current: Version | None, page: CleanPage) -> str:
 
 
 def same_page(current: Version, baseline: CleanPage | None, page: CleanPage,
-              teasers: Collection[str] = (), ordered: Ordered | None = None) -> bool:
+              teasers: Collection[str] = (), ordered: Ordered | None = None,
+              history: History = NO_HISTORY) -> bool:
     """Whether a fetched text that differs from the current version is the same page.
 
     `baseline` is the current version's kept HTML cleaned again now, with today's cleaner
@@ -45,12 +52,14 @@ def same_page(current: Version, baseline: CleanPage | None, page: CleanPage,
     articles' headlines) set aside. `ordered`: the kept page and the fetched one cleaned
     with their link lists in one order (clean/lists.py), compared the same way: promo
     cards and resource lists that only came in another order are the same page.
+    `history`: when the page was read before and now, and the dated lines its versions
+    show changing (noise.History): a dated line reads the clock, or it is the story's.
     """
     if _has_text(baseline):
-        return (_alike(baseline, page, teasers)
+        return (_alike(baseline, page, teasers, history)
                 or (ordered is not None and _has_text(ordered.page)
-                    and _alike(ordered.kept, ordered.page, teasers)))
-    return only_noise(_fields(current), _fields(page), teasers)
+                    and _alike(ordered.kept, ordered.page, teasers, history)))
+    return only_noise(_fields(current), _fields(page), teasers, history)
 
 
 def _has_text(page: CleanPage | None) -> TypeGuard[CleanPage]:
@@ -61,18 +70,27 @@ def _fields(text: CleanPage | Version) -> tuple[str, str, str]:
     return text.headline, text.byline, text.body
 
 
-def _alike(old: CleanPage, new: CleanPage, teasers: Collection[str]) -> bool:
+def _alike(old: CleanPage, new: CleanPage, teasers: Collection[str],
+           history: History = NO_HISTORY) -> bool:
     """The same text, or the same but for noise; False where the old page has none."""
     if not _has_text(old):
         return False
     before, after = _fields(old), _fields(new)
-    return text_hash(*before) == text_hash(*after) or only_noise(before, after, teasers)
+    return (text_hash(*before) == text_hash(*after)
+            or only_noise(before, after, teasers, history))
 
 
 def health_error(page: CleanPage) -> str:
     if page.blocked == "empty" or not page.blocked:
         return "no article text found in the page"
     return f"no article text: the page is a {page.blocked} page"
+
+
+def history_of(versions: list[Version], last_checked: str | None, now: str) -> History:
+    """What an article's earlier fetches tell about its dated lines (noise.History)."""
+    return History(since=parse_iso(last_checked) if last_checked else None,
+                   until=parse_iso(now),
+                   changing=changing_lines(v.body for v in versions))
 
 
 def summary_fields(previous: Version | None, page: CleanPage,

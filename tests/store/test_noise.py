@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from scraper.clean import clean_page
 from scraper.model import CleanPage, Ordered, PageItem
 from scraper.store import Archive
-from scraper.store.noise import only_noise
+from scraper.store.noise import History, changing_lines, only_noise
 
 STORY = ("The regional council approved the new budget on Tuesday after a debate that "
          "lasted most of the afternoon and ended with a narrow vote.")
@@ -24,7 +25,6 @@ def text(*lines: str, headline: str = "Council approves budget", byline: str = "
 
 @pytest.mark.parametrize(("before", "after"), [
     ("Updated 17:35", "Updated 18:02"),
-    ("Sunday, 6 December 2026", "Monday, 7 December 2026"),
     ("December 6, 2026 at 9:41 am", "December 7, 2026 at 10:05 am"),
     ("06/12/2026 - 09:41", "07/12/2026 - 11:12"),
     ("2026-12-06T09:41:00Z", "2026-12-07T11:12:09Z"),
@@ -237,9 +237,37 @@ def test_a_list_in_another_order_is_settled_by_the_pages_in_one_order(
                              baseline=cleaned(MORE, *cards), ordered=edited) == "changed"
 
 
-def test_every_figure_of_a_dateline_is_noise_and_a_figure_alone_an_edit() -> None:
-    """wcxb-dev/4444: a short promo line whose date changes takes its year along."""
-    assert only_noise(text(STORY, "Advertisement: London 2026 Event On 10 October", MORE),
-                      text(STORY, "Advertisement: London 2027 Event On 01 October", MORE))
+def test_today_s_date_is_noise_and_a_date_far_from_the_fetch_an_edit() -> None:
+    """A dated line reads the clock when its date is the fetch's day (or the one before)."""
+    read = History(since=datetime(2026, 12, 6, 9, tzinfo=UTC),
+                   until=datetime(2026, 12, 7, 9, tzinfo=UTC))
+    for before, after in [("Sunday, 6 December 2026", "Monday, 7 December 2026"),
+                          ("Fund data as of 12/05/2026", "Fund data as of 12/06/2026")]:
+        assert only_noise(text(before, STORY, MORE), text(after, STORY, MORE), history=read)
+        assert not only_noise(text(before, STORY, MORE), text(after, STORY, MORE))
+    assert not only_noise(text("Barcelona, Spain: March 2-5, 2026", STORY),
+                          text("Barcelona, Spain: March 2-7, 2026", STORY), history=read)
+
+
+def test_every_figure_of_a_changing_dateline_is_noise_and_a_figure_alone_an_edit() -> None:
+    """wcxb-dev/4444: a promo line whose date changed before takes its year along; the
+    first time, with nothing to tell it from a corrected date, it is an edit."""
+    before = text(STORY, "Advertisement: London 2026 Event On 10 October", MORE)
+    after = text(STORY, "Advertisement: London 2027 Event On 01 October", MORE)
+    assert not only_noise(before, after)
+    seen = History(changing=changing_lines([
+        f"{STORY}\n\nAdvertisement: London 2025 Event On 31 October",
+        f"{STORY}\n\nAdvertisement: London 2026 Event On 10 October"]))
+    assert only_noise(before, after, history=seen)
     assert not only_noise(text(STORY, "London Event: 25 speakers", MORE),
-                          text(STORY, "London Event: 26 speakers", MORE))
+                          text(STORY, "London Event: 26 speakers", MORE), history=seen)
+
+
+def test_a_byline_or_an_attribution_carries_the_date_of_the_piece() -> None:
+    """wcxb-dev 0415, 0267: an embedded post's signature, an author's line of fields."""
+    assert only_noise(text(STORY, "— Ash Vardanian (@ashvardanian) December 10, 2023"),
+                      text(STORY, "— Ash Vardanian (@ashvardanian) December 11, 2023"))
+    assert only_noise(text(STORY, "Jacob Given •October 03, 2024"),
+                      text(STORY, "Jacob Given •October 10, 2023"))
+    assert only_noise(text(STORY, byline="Sat, 10 Dec, 2024"),
+                      text(STORY, byline="Sat, 07 Dec, 2026"))
