@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from scraper import datewords
 from scraper.clean.rules import TITLE_SEPARATORS
 from scraper.model import CleanPage
 
@@ -41,20 +42,11 @@ AFFIX_MIN_SHARE = 0.3  # ... shown by this share of a source's articles (and 3 a
 
 SPACE_RE = re.compile(r"\s+")
 DIGITS_RE = re.compile(r"\d+(?:[.,:/]\d+)*")
-# Month and weekday names (full and short) in the languages news sites use most.
-DATE_WORD_RE = re.compile(
-    r"\b(?:jan(?:uary|vier|uar)?|feb(?:ruary|rero|ruar)?|f[ée]vrier|mar(?:ch|s|zo|z)?|m[äa]rz|"
-    r"apr(?:il)?|avril|abril|may|mai|mayo|maggio|june?|juin|junio|juli?|july|juillet|julio|"
-    r"aug(?:ust)?|ao[ûu]t|agosto|sept?(?:ember)?|septembre|septiembre|oct(?:ober)?|okt(?:ober)?|"
-    r"octobre|octubre|nov(?:ember)?|novembre|noviembre|dec(?:ember)?|dez(?:ember)?|d[ée]cembre|"
-    r"diciembre|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|"
-    r"sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|mi[ée]rcoles|jueves|"
-    r"viernes|s[áa]bado|domingo|today|yesterday|heute|gestern|aujourd'hui|hier|hoy|ayer|"
-    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|dezembro|"
-    r"(?:segunda|ter[çc]a|quarta|quinta|sexta)-feira|gennaio|febbraio|aprile|giugno|luglio|"
-    r"settembre|ottobre|dicembre|luned[ìi]|marted[ìi]|mercoled[ìi]|gioved[ìi]|venerd[ìi]|"
-    r"am|pm)\b", re.IGNORECASE)
+# Month and weekday names (full and short), "today" and "am": what a clock line says.
+_DATE_WORDS = datewords.flat(datewords.MONTHS + datewords.MONTH_ABBREVIATIONS
+                             + datewords.WEEKDAYS + (datewords.WEEKDAY_ABBREVIATIONS,
+                                                     datewords.RELATIVE_DAYS, ("am", "pm")))
+DATE_WORD_RE = re.compile(rf"\b(?:{datewords.alternation(_DATE_WORDS)})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

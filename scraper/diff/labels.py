@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from scraper import datewords
 from scraper.diff.align import (
     VersionDiff,
     WordOp,
@@ -73,12 +74,9 @@ _QUOTED = re.compile(
     r"|(?<!\w)[‘'](?=\w).*?[\w.,!?][‘’'](?!\w)"
 )
 
-_DATE_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec "
-    "monday tuesday wednesday thursday friday saturday sunday "
-    "yesterday today tomorrow".split()
-)
+_DATE_WORDS = frozenset(datewords.flat(
+    datewords.MONTHS + datewords.MONTH_ABBREVIATIONS + datewords.WEEKDAYS
+    + (datewords.RELATIVE_DAYS,)))
 _NUMBER_WORDS = frozenset(
     "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
