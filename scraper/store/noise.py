@@ -28,6 +28,7 @@ and stamps are.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
@@ -43,6 +44,13 @@ SHORT_LINE_WORDS = 12  # a line this short may be a dateline, a clock or a count
 SENTENCE_MIN_WORDS = 4  # ... unless it is a sentence this long: "Polls close at 8 pm."
 TEASER_MIN_WORDS = 4  # a headline this long is matched as a teaser line
 TEASER_EXTRA_WORDS = 8  # words a teaser line may have besides the headline
+
+def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A regular expression compiled on first use: the date patterns take a fifth of the
+    time `import scraper.cli` takes (`python -X importtime`), and most commands never
+    compare two fetches."""
+    return functools.cache(lambda: re.compile(pattern, flags))
+
 
 _MONTHS = datewords.alternation(datewords.flat(
     datewords.MONTHS + datewords.MONTH_ABBREVIATIONS + datewords.LOOSE_MONTH_ABBREVIATIONS))
@@ -77,11 +85,11 @@ _CLOCKS = (  # values that read the clock wherever they stand: a time of day, an
     rf"\d[\d,.\s]*[km]?\s*{_COUNTED}",
 )
 _VALUE = "|".join(_DATES + _CLOCKS)
-_VOLATILE = re.compile(rf"(?<![\w-])(?:{_VALUE})(?![\w])", re.IGNORECASE)
-_CLOCK = re.compile(rf"(?:{'|'.join(_CLOCKS)})$|.*\d:\d\d", re.IGNORECASE)
+_VOLATILE = _lazy(rf"(?<![\w-])(?:{_VALUE})(?![\w])", re.IGNORECASE)
+_CLOCK = _lazy(rf"(?:{'|'.join(_CLOCKS)})$|.*\d:\d\d", re.IGNORECASE)
 _MONTH_WORD = re.compile(rf"(?<!\w)(?:{_MONTHS})(?!\w)", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
-_DATE = re.compile(rf"(?:{'|'.join(_DATES)})$", re.IGNORECASE)
+_DATE = _lazy(rf"(?:{'|'.join(_DATES)})$", re.IGNORECASE)
 _ATTRIBUTION = re.compile(  # a byline or a quote's attribution: "By Ann Lee", "- Ann Lee"
     r"^\s*(?:[—–-]|(?:by|par|von|por|di|door)\s)", re.IGNORECASE)
 _THIS = r"this (?:article|story|post|page|guide)"
@@ -90,11 +98,11 @@ _STAMP_WORDS = (rf"(?:we|{_THIS}(?: was| has been)?) (?:last )?(?:updated|review
                 r"updated|last updated|last modified|modified|published|posted|first published|"
                 r"aktualisiert|ver[öo]ffentlicht|mis [àa] jour|publi[ée]e?|actualizado|"
                 r"publicado|atualizado|aggiornato|pubblicato|bijgewerkt|gepubliceerd")
-_STAMP = re.compile(  # at the start of a line or after a separator: not a story's sentence
+_STAMP = _lazy(  # at the start of a line or after a separator: not a story's sentence
     rf"(?:^|(?<=[|·•]))\s*(?:{_STAMP_WORDS})\s*(?:on|at|am|le|el|em|il|op)?\s*:?\s*"
     rf"(?:(?:{_VALUE})[\s,|·•-]*(?:at|um|à|a las|às|alle|om)?\s*)+",
     re.IGNORECASE)
-_CITED = re.compile(  # a citation's date: "Accessed 06 Apr. 2026", wherever it stands
+_CITED = _lazy(  # a citation's date: "Accessed 06 Apr. 2026", wherever it stands
     rf"\b(?:accessed|retrieved|abgerufen(?: am)?|consult[ée](?: le)?|consultado(?: el| em)?|"
     rf"acesso em)\s*(?:on\s+)?:?\s*(?:{_VALUE})", re.IGNORECASE)
 _MASK = "\x00"
@@ -168,9 +176,9 @@ def _spans(text: str, history: History, byline: bool = False) -> list[tuple[int,
     """Where a comparable text holds volatile values: stamps and citation dates anywhere;
     in a short line that reads the clock (`_reads_clock`), its values and every figure
     ("London 2026 Event On 10 October")."""
-    spans = [m.span() for pattern in (_STAMP, _CITED) for m in pattern.finditer(text)]
+    spans = [m.span() for pattern in (_STAMP(), _CITED()) for m in pattern.finditer(text)]
     if byline or _bare_line(text):
-        values = list(_VOLATILE.finditer(text))
+        values = list(_VOLATILE().finditer(text))
         if values and (byline or _reads_clock(text, values, history)):
             spans += [m.span() for m in values] + [m.span() for m in _FIGURE.finditer(text)]
     return spans
@@ -181,7 +189,7 @@ def _reads_clock(text: str, values: list[re.Match[str]], history: History) -> bo
     a count, a line of fields or a byline, a date near the fetches, or a line the
     page's earlier versions show changing. Else its date is the story's."""
     return (_meta_line(text) or _ATTRIBUTION.match(text) is not None
-            or any(_CLOCK.match(v.group()) for v in values)
+            or any(_CLOCK().match(v.group()) for v in values)
             or any(_near(v.group(), history) for v in values)
             or (bool(history.changing) and line_shape(text) in history.changing))
 
@@ -224,7 +232,7 @@ def _days(value: str, now: datetime) -> list[date]:
 def line_shape(text: str) -> str:
     """A dated short line with all its values and figures blanked: the same line on
     every load of a page whose clock it reads."""
-    return _FIGURE.sub(_MASK, _VOLATILE.sub(_MASK, comparable_text(text)))
+    return _FIGURE.sub(_MASK, _VOLATILE().sub(_MASK, comparable_text(text)))
 
 
 def changing_lines(bodies: Iterable[str]) -> frozenset[str]:
@@ -236,8 +244,8 @@ def changing_lines(bodies: Iterable[str]) -> frozenset[str]:
         lines: dict[str, set[str]] = {}
         for para in paragraphs(body):
             text = comparable_text(para)
-            if _bare_line(text) and any(_DATE.match(v.group())
-                                        for v in _VOLATILE.finditer(text)):
+            if _bare_line(text) and any(_DATE().match(v.group())
+                                        for v in _VOLATILE().finditer(text)):
                 lines.setdefault(line_shape(text), set()).add(text)
         found.update(shape for shape, texts in lines.items()
                      if shape in before and before[shape] != texts)
@@ -295,7 +303,7 @@ def _meta_line(text: str) -> bool:
         return True
     fields = _DASH.split(text)  # dashes are prose too: a field must be a date on its own
     return (len(fields) >= 3 and all(len(f.split()) <= SHORT_LINE_WORDS for f in fields)
-            and any(_VOLATILE.fullmatch(f.strip()) for f in fields))
+            and any(_VOLATILE().fullmatch(f.strip()) for f in fields))
 
 
 def _moved_lines_short(olds: list[str], news: list[str]) -> bool:
