@@ -97,6 +97,27 @@ def timed(ds: Any, path: str, runs: int) -> tuple[float, int, int]:
     return statistics.median(times), response.status_code, len(response.content)
 
 
+def narrowing(db: Database, runs: int) -> None:
+    """The list of edits read by walking every edit by time (browse.NARROW = 0, as before)
+    beside the way browse chooses, for filters of few edits and of many."""
+    print(f"\n{'list of edits, in process':40} {'walk ms':>8} {'chosen ms':>9}  edits")
+    for where in (browse.EditFilter(label="no-such-label"),
+                  browse.EditFilter(source="no-such-source"),
+                  browse.EditFilter(label="numbers"), browse.EditFilter(source="site3")):
+        found, kept = [], browse.NARROW
+        for narrow in (0, kept):
+            browse.NARROW = narrow
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                edits = browse.list_edits(db, where).edits
+                times.append((time.perf_counter() - started) * 1000)
+            found.append((statistics.median(times), len(edits)))
+        browse.NARROW = kept
+        name = f"label={where.label}" if where.label else f"source={where.source}"
+        print(f"{name:40} {found[0][0]:8.1f} {found[1][0]:9.1f}  {found[1][1]}")
+
+
 def pages(db: Database, ids: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     """(name, path, plan) for every page measured."""
     article = ids["article"]
@@ -112,6 +133,10 @@ def pages(db: Database, ids: dict[str, Any]) -> list[tuple[str, str, list[str]]]
          browse.edit_plan(db, browse.EditFilter(since="2025-06-01", until="2025-06-02"))),
         ("front page, 1000 pages back", f"/?before={ids['cursor']}",
          browse.edit_plan(db, everything)),
+        ("front page, a label no edit has", "/?label=no-such-label",
+         browse.edit_plan(db, browse.EditFilter(label="no-such-label"))),
+        ("front page, a source without edits", "/?source=no-such-source",
+         browse.edit_plan(db, browse.EditFilter(source="no-such-source"))),
         ("diff", f"/-/stet/diff/{article}/4/5", browse.history_plan(db, article)),
         ("diff, side by side", f"/-/stet/diff/{article}/4/5?view=side",
          browse.history_plan(db, article)),
@@ -156,6 +181,7 @@ def main() -> None:
     for name, path, plan in measured:
         ms, status, size = timed(ds, path, args.runs)
         print(f"{name:40} {ms:8.1f} {status:6} {size / 1024:7.1f}  {' | '.join(plan)}")
+    narrowing(db, args.runs)
 
 
 if __name__ == "__main__":

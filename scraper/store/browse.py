@@ -2,7 +2,8 @@
 
 Every question here is answered through an index (tests/bench_review.py prints
 the plans on a million versions): the list of edits walks ``versions(fetched_at)``
-backwards from a cursor instead of counting or offsetting, and search reads the
+backwards from a cursor instead of counting or offsetting (a label or source with few
+edits is read from its own index instead, and sorted), and search reads the
 ``versions_fts`` index that migration m040 keeps current (issue 11).
 """
 
@@ -23,6 +24,12 @@ _EDIT = "v.diff_from is not null and v.quarantined = 0 and v.merged_into is null
 # The search scans at most this many matching versions, newest first, per page.
 SEARCH_SCAN = 2000
 SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # markers the page turns into <mark>
+# A label or source with fewer edits than this is read from its own index (_narrowest).
+NARROW = 2000
+_LABEL_EDITS = "select count(*) from (select 1 from version_labels where label = ? limit ?)"
+_SOURCE_EDITS = ("select count(*) from (select 1 from articles a join versions v "
+                 "on v.article_id = a.id where a.source = ? and v.diff_from is not null "
+                 "limit ?)")
 # What an Edit is read from: versions v joined to articles a (edit_from_row).
 EDIT_COLUMNS = ("v.id, v.article_id, a.url, a.source, v.version, v.diff_from, v.fetched_at, "
                 "v.headline, v.labels, v.words_added, v.words_removed")
@@ -103,12 +110,14 @@ def list_edits(db: Database, where: EditFilter, *, before: str = "", after: str 
                limit: int = 50) -> EditPage:
     """Edits newest first, older than the ``before`` cursor (or newer than ``after``,
     nearest first)."""
-    clauses, params = _filters(where)
+    narrow = _narrowest(db, where)
+    clauses, params = _filters(where, narrow)
     newer = bool(after)
     cursor = after or before
+    time = "+v.fetched_at" if narrow else "v.fetched_at"  # "+": not by the time index
     if cursor:
         at, _, version_id = cursor.rpartition("~")
-        clauses.append(f"(v.fetched_at, v.id) {'>' if newer else '<'} (:at, :vid)")
+        clauses.append(f"({time}, v.id) {'>' if newer else '<'} (:at, :vid)")
         params.update(at=at, vid=int(version_id or 0))
     direction = "asc" if newer else "desc"
     sql = f"""
@@ -116,7 +125,7 @@ def list_edits(db: Database, where: EditFilter, *, before: str = "", after: str 
         from versions v
         join articles a on a.id = v.article_id
         where {" and ".join(clauses)}
-        order by v.fetched_at {direction}, v.id {direction} limit :limit
+        order by {time} {direction}, v.id {direction} limit :limit
     """
     params["limit"] = limit + 1
     found = [edit_from_row(row) for row in db.execute(sql, params).fetchall()]
@@ -127,25 +136,45 @@ def list_edits(db: Database, where: EditFilter, *, before: str = "", after: str 
 
 def edit_plan(db: Database, where: EditFilter) -> list[str]:
     """SQLite's plan for the first page of list_edits (for the benchmark)."""
-    clauses, params = _filters(where)
+    narrow = _narrowest(db, where)
+    clauses, params = _filters(where, narrow)
+    time = "+v.fetched_at" if narrow else "v.fetched_at"
     sql = ("explain query plan select v.id from versions v "
            "join articles a on a.id = v.article_id where " + " and ".join(clauses)
-           + " order by v.fetched_at desc, v.id desc limit 51")
+           + f" order by {time} desc, v.id desc limit 51")
     return [str(row[-1]) for row in db.execute(sql, params).fetchall()]
 
 
-def _filters(where: EditFilter) -> tuple[list[str], dict[str, Any]]:
+def _narrowest(db: Database, where: EditFilter) -> str:
+    """The filter that holds fewer than NARROW edits ("label", "stealth" or "source"),
+    to be read first from its own index and sorted by time; "" to walk every edit by
+    time until a page is full, which finds the newest fifty of a common one at once but
+    reads the whole archive for one with few edits or none. Each count stops at NARROW."""
+    counts = (("label", _LABEL_EDITS, where.label),
+              ("stealth", _LABEL_EDITS, "stealth" if where.stealth else ""),
+              ("source", _SOURCE_EDITS, where.source))
+    for name, sql, value in counts:
+        if value and db.execute(sql, [value, NARROW]).fetchone()[0] < NARROW:
+            return name
+    return ""
+
+
+def _filters(where: EditFilter, narrow: str = "") -> tuple[list[str], dict[str, Any]]:
     clauses: list[str] = [_EDIT]
     params: dict[str, Any] = {}
     if where.source:
-        # "+": walk versions by time and look the source up, rather than sort a source's
-        # every edit by time (the front page wants the newest fifty).
-        clauses.append("+a.source = :source")
+        # "+" unless the source has few edits: walk versions by time and look the source
+        # up, rather than sort a big source's every edit by time for the newest fifty.
+        clauses.append(f"{'' if narrow == 'source' else '+'}a.source = :source")
         params["source"] = where.source
     for name, label in (("label", where.label), ("stealth", "stealth" if where.stealth else "")):
-        if label:
+        if label and narrow == name:
+            clauses.append(f"v.id in (select version_id from version_labels "
+                           f"where label = :{name})")
+        elif label:
             clauses.append(f"exists (select 1 from version_labels l where l.version_id = v.id"
                            f" and l.label = :{name})")
+        if label:
             params[name] = label
     if where.since:
         clauses.append("v.fetched_at >= :since")
