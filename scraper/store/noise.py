@@ -14,6 +14,9 @@ cannot tell them apart, but two fetches of the same page can:
   an event's date corrected is an edit;
 - a stamp such as "Updated: December 21, 2025" opening a line, even one glued to the
   paragraph that follows it;
+- the day figures were read, wherever it stands: "as of December 31, 2025", "for the
+  period ended 06/30/2025" (a fund's data, refreshed on a schedule); the figures are
+  still compared;
 - short lines (a teaser or link list) that only changed places: the same lines, in
   another order;
 - a line that is the headline of another article of the same source: a "related"
@@ -105,6 +108,10 @@ _STAMP = _lazy(  # at the start of a line or after a separator: not a story's se
 _CITED = _lazy(  # a citation's date: "Accessed 06 Apr. 2026", wherever it stands
     rf"\b(?:accessed|retrieved|abgerufen(?: am)?|consult[ée](?: le)?|consultado(?: el| em)?|"
     rf"acesso em)\s*(?:on\s+)?:?\s*(?:{_VALUE})", re.IGNORECASE)
+_AS_OF = _lazy(  # when figures were read: "Sources: Morningstar, as of December 31, 2025."
+    rf"\b(?:as (?:of|at)|(?:period|year|quarter|month) end(?:ed|ing))\s+"
+    rf"(?:{'|'.join(_DATES[:4])})(?!\w)",
+    re.IGNORECASE)
 _MASK = "\x00"
 # In a dateline, every figure comes with the date: "London 2026 Event On 10 October".
 _FIGURE = re.compile(r"\d+")
@@ -173,10 +180,11 @@ def _marked_words(paras: list[str], history: History) -> list[tuple[str, bool]]:
 
 
 def _spans(text: str, history: History, byline: bool = False) -> list[tuple[int, int]]:
-    """Where a comparable text holds volatile values: stamps and citation dates anywhere;
-    in a short line that reads the clock (`_reads_clock`), its values and every figure
+    """Where a comparable text holds volatile values: stamps, citation and "as of" dates
+    anywhere; in a short line that reads the clock (`_reads_clock`), its values and every figure
     ("London 2026 Event On 10 October")."""
-    spans = [m.span() for pattern in (_STAMP(), _CITED()) for m in pattern.finditer(text)]
+    spans = [m.span() for pattern in (_STAMP(), _CITED(), _AS_OF())
+             for m in pattern.finditer(text)]
     if byline or _bare_line(text):
         values = list(_VOLATILE().finditer(text))
         if values and (byline or _reads_clock(text, values, history)):

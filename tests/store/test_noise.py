@@ -242,7 +242,7 @@ def test_today_s_date_is_noise_and_a_date_far_from_the_fetch_an_edit() -> None:
     read = History(since=datetime(2026, 12, 6, 9, tzinfo=UTC),
                    until=datetime(2026, 12, 7, 9, tzinfo=UTC))
     for before, after in [("Sunday, 6 December 2026", "Monday, 7 December 2026"),
-                          ("Fund data as of 12/05/2026", "Fund data as of 12/06/2026")]:
+                          ("Closing prices 12/05/2026", "Closing prices 12/06/2026")]:
         assert only_noise(text(before, STORY, MORE), text(after, STORY, MORE), history=read)
         assert not only_noise(text(before, STORY, MORE), text(after, STORY, MORE))
     assert not only_noise(text("Barcelona, Spain: March 2-5, 2026", STORY),
@@ -271,3 +271,15 @@ def test_a_byline_or_an_attribution_carries_the_date_of_the_piece() -> None:
                       text(STORY, "Jacob Given •October 10, 2023"))
     assert only_noise(text(STORY, byline="Sat, 10 Dec, 2024"),
                       text(STORY, byline="Sat, 07 Dec, 2026"))
+
+
+def test_the_day_figures_were_read_is_noise_and_the_figures_edits() -> None:
+    """wcxb-dev/4506: fund data "as of" a day, for "the period ended" a day."""
+    note = ("2For the 10-year period ended December 08, 2023, 30 of 56 Vanguard bond index "
+            "funds outperformed. Sources: Vanguard and Morningstar, Inc., as of {}.")
+    assert only_noise(text(STORY, note.format("December 31, 2025")),
+                      text(STORY, note.replace("08, 2023", "06, 2027").format("06/12/2027")))
+    assert not only_noise(text(STORY, note.format("December 31, 2025")),
+                          text(STORY, note.replace("30 of", "31 of").format("December 31, 2025")))
+    assert not only_noise(text("The fund had 500 staff as of March 2024.", STORY),
+                          text("The fund had 500 staff as of March 2025.", STORY))
