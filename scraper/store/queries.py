@@ -24,6 +24,7 @@ from scraper.model import (
     Event,
     Version,
 )
+from scraper.store.browse import label_filter
 from scraper.store.checks_schema import FETCHED_AT, OUTCOME_CODES
 from scraper.store.normalize import text_hash
 from scraper.store.rawpages import RawPages
@@ -230,8 +231,7 @@ class ArchiveQueries:
         filters = ["v.diff_from is not null", "v.merged_into is null", "v.fetched_at >= :since",
                    "v.quarantined = 0"]  # collapsed, unconfirmed: no edit yet (issue 4)
         if label:
-            filters.append("exists (select 1 from version_labels l "
-                           "where l.version_id = v.id and l.label = :label)")
+            filters.append(label_filter(self.db, label))
         if source:  # the newest of one source's versions, from an index alone (issue 10)
             filters = [f"""v.id in (select v.id from articles a
                 join versions v indexed by idx_versions_article_time on v.article_id = a.id

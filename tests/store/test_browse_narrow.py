@@ -65,3 +65,13 @@ def test_a_label_no_edit_has_is_read_from_the_labels_index(archive: Archive) -> 
     assert "idx_version_labels_label" in plan and "SCAN v" not in plan, plan
     plan = " | ".join(browse.edit_plan(archive.db, browse.EditFilter(source="no-such-source")))
     assert "(source=?)" in plan and "SCAN v" not in plan, plan
+
+
+@pytest.mark.parametrize("label", ["numbers", "headline", "no-such-label"])
+def test_stet_changes_lists_a_label_the_same_both_ways(archive: Archive, label: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browse, "NARROW", 0)
+    walked = archive.changes(label=label, limit=100)
+    monkeypatch.setattr(browse, "NARROW", 10**6)
+    assert archive.changes(label=label, limit=100) == walked
+    assert len(walked) == {"numbers": 30, "headline": 20, "no-such-label": 0}[label]
