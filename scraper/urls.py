@@ -41,6 +41,9 @@ STORY_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "asp", "aspx"})
 INDEX_NAMES = frozenset({"index", "default", "home", "main"})
 STORY_SEGMENTS = frozenset({"article", "articles", "story", "stories", "post", "posts"})
 DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|$|-)")
+# A date after the slug (/blog/a-long-slug/2022/12, /a-long-slug/2024/09/16): the month
+# or day the story was filed under, as some CMSs put it last.
+DATE_TAIL = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/(0?[1-9]|[12]\d|3[01]))?$")
 SLUG_WORD = re.compile(r"[^\W_]+")
 MIN_SLUG_WORDS = 3
 NUMERIC_ID = re.compile(r"(^|[^0-9])\d{5,}([^0-9]|$)")
@@ -181,7 +184,8 @@ def _extension(segment: str) -> str:
 
 def _story_path(segments: list[str]) -> bool:
     """Dated, long-slugged, numbered, /article/-ed or .html paths; an index page
-    (/2025/09/05/story/index.html) stands for its folder."""
+    (/2025/09/05/story/index.html) stands for its folder, and a slug followed by a date
+    (/a-long-slug/2022/12) is a story's as much as one followed by an id."""
     story_page = bool(segments) and _extension(segments[-1]) in STORY_EXTENSIONS
     names = [s.rpartition(".")[0] if _extension(s) in STORY_EXTENSIONS else s for s in segments]
     if names and names[-1] in INDEX_NAMES:
@@ -189,9 +193,11 @@ def _story_path(segments: list[str]) -> bool:
     if not names:
         return False
     stem, path = names[-1], "/" + "/".join(names)
+    tail = DATE_TAIL.search(path)
+    last = path[:tail.start()].split("/")[-2:] if tail else names[-2:]
     return ((DATED_PATH.search(path + "/") is not None and not stem.isdigit())
             or any(len(SLUG_WORD.findall(name.replace("_", "-"))) >= MIN_SLUG_WORDS
-                   for name in names[-2:])  # msn.com: /a-long-story-slug/ar-BBWXwNX
+                   for name in last)  # msn.com: /a-long-story-slug/ar-BBWXwNX
             or NUMERIC_ID.search(stem) is not None
             or story_page
             or any(name in STORY_SEGMENTS for name in names[:-1]))

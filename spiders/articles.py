@@ -13,7 +13,6 @@ skips, pages that say they are not articles, failed discovery fetches).
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from itertools import zip_longest
@@ -23,23 +22,26 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scraper.crawl import discover
+from scraper.crawl.feedguess import GUESSING, guess_request
 from scraper.crawl.freshness import Listed, dated_sitemap, feed_dates, sitemap_dates, url_date
-from scraper.crawl.middlewares import FORBIDDEN, ROBOTS_SITEMAPS, describe
+from scraper.crawl.middlewares import ROBOTS_SITEMAPS
 from scraper.crawl.responses import (
+    failure_of,
+    fetch_item,
     header,
     http_error_text,
+    is_feed,
     is_html,
+    page_item,
     read_plan,
     requested_url,
-    trust_canonical,
 )
-from scraper.crawl.safety import SKIP_PREFIXES, VERIFY_META
+from scraper.crawl.safety import VERIFY_META
 from scraper.crawl.sources import Source, load_sources, resolve_sources
 from scraper.crawl.walk import SourceWalk, begin_pass, budget_from, save_walks
 from scraper.errors import ConfigError
@@ -60,7 +62,6 @@ ROBOTS_STATUSES = list(range(400, 600))
 DISCOVERY_PRIORITY = 10  # home pages, feeds and sitemaps before the articles they list
 NEW_PRIORITY = 1  # new articles, which the walk hands out newest first, before revisits
 SITEMAP_WINDOW = 2  # sitemaps of one source in flight at once
-CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 TRUE = ("1", "true", "yes", "on")
 SITEMAP_STATUSES = [304, 404, 410]  # unchanged or missing (they are guessed too): no row
 RETRY_LATER = frozenset({408, 425, 429, *range(500, 600)})  # a new article tried next pass
@@ -298,8 +299,9 @@ class ArticlesSpider(Spider):
         parent: str = response.meta.get("stet_listed", "")
         yield from self.sitemap_requests(source, sitemap.sitemaps, parent)
         pages = [Listed(e.url, e.date or url_date(e.url) or parent) for e in sitemap.urls]
-        # A Google News sitemap lists stories only: its URLs need no story shape.
-        yield from self.new_article_requests(source, pages, listed=sitemap.news)
+        # A Google News sitemap, or one named for posts, lists stories: no shape needed.
+        listed = sitemap.news or discover.lists_stories(response.url)
+        yield from self.new_article_requests(source, pages, listed=listed)
         yield from self.updated_article_requests(
             source, sitemap_dates(response.body, response.url))
 
@@ -308,9 +310,12 @@ class ArticlesSpider(Spider):
         """Articles linked from the page; on a start page also its feeds and the
         sitemaps its host lists in robots.txt."""
         if depth == 0:
-            for feed in discover.find_feeds(response.body, response.url):
+            feeds = discover.find_feeds(response.body, response.url)
+            for feed in feeds:
                 if self.may_fetch(source, feed):
                     yield self.discovery_request(source, feed, depth=1)
+            if not feeds:  # none named: the usual places, or what an earlier pass found there
+                yield from self.guess_feeds(source, response.url)
             # Section fronts list stories the home page does not: their links, one level.
             for url in self.walks[source.name].sections(
                     discover.section_links(response.body, response.url)):
@@ -332,6 +337,31 @@ class ArticlesSpider(Spider):
         yield from self.new_article_requests(
             source, discover.headline_links(response.body, response.url), listed=True)
 
+    def guess_feeds(self, source: Source, url: str) -> Iterator[Request]:
+        """A start page names no feed: read the one an earlier pass found below its
+        folder, or try the usual places one at a time (crawl.feedguess)."""
+        plan = self.walks[source.name].guesses.plan(url)
+        if plan.known and self.may_fetch(source, plan.known):
+            yield self.discovery_request(source, plan.known, depth=1)
+        if plan.urls and self.may_fetch(source, plan.urls[0]):
+            yield guess_request(source, plan.base, plan.urls, self.parse_guess)
+
+    def parse_guess(self, answer: Response | Failure) -> Iterator[Request | FetchItem]:
+        """A usual feed place answered: a feed is read and remembered; anything else (a
+        404, an HTML page, a refusal) sends the next place, and after the last, that
+        there is none is remembered."""
+        request: Request = answer.request  # type: ignore[assignment,union-attr]
+        meta = request.meta
+        source, (base, rest) = self.sources[meta["stet_source"]], meta[GUESSING]
+        guesses = self.walks[source.name].guesses
+        if isinstance(answer, Response) and is_feed(answer):
+            guesses.found(base, canonicalize_url(answer.url))
+            yield from self.parse_discovery(answer)
+        elif rest:
+            yield guess_request(source, base, rest, self.parse_guess)
+        else:
+            guesses.found(base)
+
     # -- articles ---------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[PageItem | FetchItem | Request]:
@@ -342,59 +372,28 @@ class ArticlesSpider(Spider):
         source = self.sources[response.meta["stet_source"]]
         status = response.status
         if status == 304:
-            yield self.fetch_item(response, "not_modified")
+            yield fetch_item(response, "not_modified")
         elif status in (404, 410):
-            yield self.fetch_item(response, "gone")
+            yield fetch_item(response, "gone")
         elif status not in (200, 203):
-            yield self.fetch_item(response, "error", http_error_text(response))
+            yield fetch_item(response, "error", http_error_text(response))
         elif not is_html(response):
             content_type = header(response, "Content-Type").split(";")[0].strip() or "unknown"
-            yield self.fetch_item(response, "error", f"not HTML ({content_type})")
+            yield fetch_item(response, "error", f"not HTML ({content_type})")
         else:
             root = discover.parse_html(response.body)  # one parse for both readers
             kind = discover.classify_page(root if root is not None else response.body)
             if kind.is_article is False:
-                yield self.fetch_item(response, "skipped", f"not an article ({kind.evidence})")
+                yield fetch_item(response, "skipped", f"not an article ({kind.evidence})")
             else:
-                yield self.page_item(source, response, root)
-
-    def page_item(self, source: Source, response: Response, root: Any = None) -> PageItem:
-        asked = requested_url(response.request, response.url)
-        final = canonicalize_url(response.url)
-        canonical = discover.canonical_link(root if root is not None else response.body, final)
-        url = canonical if trust_canonical(canonical, final, source.article_pattern) else final
-        content_type = header(response, "Content-Type")
-        charset = CHARSET.search(content_type)
-        return PageItem(
-            url=url, source=source.name, status=response.status, body=response.body,
-            fetched_at=iso(utcnow()), requested_url=asked if asked != url else "",
-            encoding=charset.group(1) if charset else None, etag=header(response, "ETag"),
-            last_modified=header(response, "Last-Modified"), selectors=dict(source.selectors),
-        )
-
-    def fetch_item(self, response: Response, outcome: str, error: str | None = None) -> FetchItem:
-        return FetchItem(
-            url=requested_url(response.request, response.url),
-            source=response.meta["stet_source"], fetched_at=iso(utcnow()), outcome=outcome,
-            status=response.status, error=error,
-        )
+                yield page_item(source, response, root)
 
     def fetch_failed(self, failure: Failure) -> Iterator[FetchItem | Request]:
         """Errback of every request: one FetchItem saying what went wrong, in one line."""
         request: Request = failure.request  # type: ignore[attr-defined]
-        error = failure.value
-        outcome, status, text = "error", None, describe(error)
-        if isinstance(error, HttpError):
-            status, text = error.response.status, http_error_text(error.response)
-        elif isinstance(error, IgnoreRequest):
-            text = str(error) or "request dropped"
-            outcome = "skipped" if text == FORBIDDEN or text.startswith(SKIP_PREFIXES) else "error"
-        elif isinstance(error, DownloadCancelledError) and not str(error):
-            # A body without Content-Length is cancelled wordlessly once it passes the limit.
-            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
-            text = f"DownloadCancelledError: body larger than DOWNLOAD_MAXSIZE ({limit} B)"
-        self.logger.info("%s: %s", request.url, text)
+        failed = failure_of(failure.value, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        self.logger.info("%s: %s", request.url, failed.text)
         yield FetchItem(url=requested_url(request, request.url),
                         source=request.meta["stet_source"], fetched_at=iso(utcnow()),
-                        outcome=outcome, status=status, error=text)
-        yield from self.finished(request.meta, failed=outcome == "error")
+                        outcome=failed.outcome, status=failed.status, error=failed.text)
+        yield from self.finished(request.meta, failed=failed.outcome == "error")

@@ -37,6 +37,12 @@ SERVICE_SEGMENTS = frozenset(
 MENU_MARKS = ("nav", "menu")  # class or id words of a site's menu
 # Where sitemaps usually are when robots.txt names none (WordPress plugins, most CMSs).
 USUAL_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml")
+# Words in a sitemap's file name that say it lists stories (Yoast post-sitemap.xml, Ghost
+# sitemap-posts.xml, news-sitemap.xml), and words that say it lists something else.
+STORY_SITEMAP_WORDS = frozenset("post posts article articles news story stories blog".split())
+OTHER_SITEMAP_WORDS = frozenset(
+    "page pages product products category categories tag tags author authors user users"
+    " video videos image images taxonomy taxonomies event events".split())
 
 # schema.org types (JSON-LD @type) of story pages, and of pages that are not stories.
 ARTICLE_TYPES = frozenset({
@@ -141,6 +147,18 @@ def parse_robots_sitemaps(text: str, base_url: str = "") -> list[str]:
         if colon and key.strip().lower() == "sitemap":
             urls.append(absolute_url(value.split("#")[0].strip(), base_url))
     return _unique(urls)
+
+
+def lists_stories(sitemap_url: str) -> bool:
+    """Whether a sitemap's own name says it lists stories, so that its URLs need no story
+    shape: post-sitemap.xml, sitemap-posts.xml, wp-sitemap-posts-post-1.xml (WordPress
+    names each post type's: wp-sitemap-posts-page-1.xml lists pages)."""
+    name = urlsplit(sitemap_url).path.lower().rpartition("/")[2]
+    words = re.findall(r"[a-z]+", name.partition(".")[0])
+    if words[:3] == ["wp", "sitemap", "posts"]:
+        return words[3:4] == ["post"]
+    return (bool(STORY_SITEMAP_WORDS.intersection(words))
+            and not OTHER_SITEMAP_WORDS.intersection(words))
 
 
 def guess_sitemaps(url: str) -> list[str]:

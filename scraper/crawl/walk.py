@@ -6,7 +6,8 @@ requests from it a few at a time, so the newest entry known so far always goes n
 by their ``<lastmod>``, as deep as they go, not to a fixed depth. Budgets bound one
 pass: sitemaps fetched, new articles fetched, listed URLs held. What a budget stopped
 is the frontier the next pass starts from. An entry dated before the horizon, counted
-back from the newest date the site lists (a site's clock is not ours), is never fetched.
+back from the newest date the site lists (a site's clock is not ours), is never fetched,
+unless a page of the site links it now (a home page or section front).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from scraper.crawl.feedguess import FeedGuesses
 from scraper.model import DueArticle
 from scraper.store import Archive
 from scraper.store.frontier import Frontier, Pending, SitemapRead
@@ -78,6 +80,7 @@ class SourceWalk:
         self._sitemaps_seen: set[str] = set()
         self._sections: set[str] = set()
         self._order = itertools.count()
+        self.guesses = FeedGuesses(now)  # feeds its start pages do not name
 
     def restore(self, pending: Iterable[Pending], reads: dict[str, SitemapRead],
                 resting: frozenset[str] = frozenset()) -> None:
@@ -120,9 +123,10 @@ class SourceWalk:
 
     def add_article(self, url: str, date: str = "", *, current: bool = False) -> bool:
         """Queue an article page; False when it is dated before the horizon. A current
-        one (linked from a home page) goes before the dated ones, in page order."""
+        one (linked from a home page) goes before the dated ones, in page order, and is
+        never too old: the site shows it now, whatever date its URL or listing gives."""
         self.note_date(date)
-        if self.too_old(date):
+        if self.too_old(date) and not current:
             self.skipped["beyond_horizon"] += 1
             return False
         self._push(Pending(url, "article", date), UNDATED_RANK if current else rank(date))
@@ -257,6 +261,7 @@ def restore_walks(frontier: Frontier, walks: dict[str, SourceWalk],
         known[name].update(p.url for p in pending if p.kind == "article")
         known[name].update(rest)
         walk.restore(pending, frontier.sitemap_reads(name), rest)
+        walk.guesses.restore(frontier.feed_guesses(name))
 
 
 def save_walks(frontier: Frontier, walks: dict[str, SourceWalk]) -> Counter[str]:
@@ -267,6 +272,7 @@ def save_walks(frontier: Frontier, walks: dict[str, SourceWalk]) -> Counter[str]
         for name, walk in walks.items():
             left = walk.frontier()
             frontier.save(name, left, walk.read_now.values(), iso(walk.now))
+            frontier.save_feed_guesses(name, walk.guesses.results())
             counts.update(walk.skipped)
             counts["frontier"] += len(left)
     finally:

@@ -4,6 +4,8 @@ A pass that stops at its budget (issue 9) hands what it listed but did not fetch
 next pass: ``frontier`` rows (article pages and sitemaps still to fetch, with the date
 the site gave each). ``sitemap_reads`` remembers the ``<lastmod>`` a sitemap had when it
 was last read, so a later pass skips the nested sitemaps that have not changed since.
+``feed_guesses`` remembers where feeds a start page does not name were looked for, and
+what was found (``crawl.feedguess``), so the guessing is not repeated every pass.
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class SitemapRead:
     read_at: str = ""
     etag: str = ""  # the server's validators, for a conditional request next time
     last_modified: str = ""
+
+
+@dataclass(frozen=True)
+class FeedGuess:
+    """Feeds guessed below a start page's folder (base): the feed found ("" when none)."""
+    base: str
+    feed: str = ""
+    tried_at: str = ""
 
 
 class Frontier:
@@ -66,6 +76,17 @@ class Frontier:
                 ({"source": source, "url": r.url, "lastmod": r.lastmod, "read_at": r.read_at,
                   "etag": r.etag, "last_modified": r.last_modified}
                  for r in reads), pk=("source", "url"), replace=True)
+
+    def feed_guesses(self, source: str) -> list[FeedGuess]:
+        rows = self.db.query("select base, feed, tried_at from feed_guesses where source = ?",
+                             [source])
+        return [FeedGuess(row["base"], row["feed"] or "", row["tried_at"] or "") for row in rows]
+
+    def save_feed_guesses(self, source: str, guesses: Iterable[FeedGuess]) -> None:
+        with write_transaction(self.db, self.path) as db:
+            db.table("feed_guesses").insert_all(
+                ({"source": source, "base": g.base, "feed": g.feed, "tried_at": g.tried_at}
+                 for g in guesses), pk=("source", "base"), replace=True)
 
     def close(self) -> None:
         self.db.close()

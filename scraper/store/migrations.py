@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from scraper.store import migrations_learning, passes_schema
+from scraper.store import discovery_schema, migrations_learning, passes_schema
 from scraper.store.checks_schema import (
     FETCHED_AT,
     FETCHES_TRIGGERS,
@@ -401,3 +401,5 @@ def m072_drop_text_hash_index(db: Database) -> None:
 migrations()(passes_schema.m073_passes_by_source)  # `stet status` after months of passes
 DESCRIPTIONS["pass_sources"] = passes_schema.DESCRIPTION
 migrations()(migrations_learning.m074_blocks_cleaner_version)  # which cleaner learned a block
+migrations()(discovery_schema.m075_feed_guesses)  # feeds a start page does not name
+DESCRIPTIONS["feed_guesses"] = discovery_schema.DESCRIPTION

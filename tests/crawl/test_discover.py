@@ -80,6 +80,10 @@ def test_canonicalize_url_never_raises_and_is_idempotent(text: str) -> None:
     "https://ex.com/video/2025/09/05/storm-closes-the-coast-road",
     "https://ex.com/terms/d/digital-marketing.asp",
     "https://ex.com/index.php?option=com_content&view=article&id=12:council-votes&catid=3",
+    # a slug followed by the month or day it was filed under (wcxb-dev 4558, 0368, 4172, 0279)
+    "https://ex.com/blog/cultivating-health/10-health-benefits-of-meditation/2022/12",
+    "https://ex.com/leadership/why-hasnt-tutoring-been-more-effective/2025/11",
+    "https://ex.com/newsletter-x/guide-to-landscape-photography-composition/2024/09/16",
 ])
 def test_article_urls(url: str) -> None:
     assert looks_like_article_url(url)
@@ -100,6 +104,8 @@ def test_article_urls(url: str) -> None:
     "mailto:a@ex.com", "http://[::1",
     "https://ex.com/news/tag/ukraine-war-latest-news", "https://ex.com/category/news/page/2",
     "https://ex.com/section/world/europe", "https://ex.com/2025/09/05/about",
+    "https://ex.com/news/2025/09", "https://ex.com/category/local-news-from-the-bay/2025/09",
+    "https://ex.com/a-long-story-slug/2025/13",
 ])
 def test_non_article_urls(url: str) -> None:
     assert not looks_like_article_url(url)
@@ -416,6 +422,26 @@ def test_feed_entries_need_only_not_look_like_something_else(url: str, expected:
     from scraper.urls import may_be_article_url
 
     assert may_be_article_url(url) is expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://ex.com/post-sitemap.xml", True),  # Yoast
+    ("https://ex.com/post-sitemap2.xml", True),
+    ("https://ex.com/sitemap-posts.xml", True),  # Ghost
+    ("https://ex.com/wp-sitemap-posts-post-1.xml", True),  # WordPress core
+    ("https://ex.com/news-sitemap.xml", True),
+    ("https://ex.com/wp-sitemap-posts-page-1.xml", False),  # WordPress pages
+    ("https://ex.com/wp-sitemap-posts-product-1.xml", False),
+    ("https://ex.com/page-sitemap.xml", False),
+    ("https://ex.com/sitemap-tags.xml", False),
+    ("https://ex.com/sitemap-pages.xml", False),
+    ("https://ex.com/sitemap.xml", False),
+    ("https://ex.com/sitemaps/2025-06.xml", False),
+])
+def test_a_sitemap_named_for_posts_lists_stories(url: str, expected: bool) -> None:
+    from scraper.crawl.discover import lists_stories
+
+    assert lists_stories(url) is expected
 
 
 def test_three_word_slugs_are_stories_on_a_page() -> None:

@@ -15,7 +15,7 @@ from scraper.crawl.freshness import dated_sitemap, url_date
 from scraper.crawl.sources import source_for_url
 from scraper.crawl.walk import DEFAULT_BUDGET, Budget, SourceWalk
 from scraper.store.frontier import Frontier, Pending, SitemapRead
-from support.nested_site import NestedSite, publish
+from support.nested_site import INDEX, NS, URLSET, XML, NestedSite, Story, article_html, publish
 from support.site import Site
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)  # our clock; the sites below live in 2025
@@ -46,6 +46,14 @@ def test_horizon_counts_back_from_the_sites_newest_date_not_our_clock() -> None:
     assert not w.add_sitemap("https://x.example/2025-04.xml", "2025-04-30T00:00:00Z")
     assert w.add_article("https://x.example/undated")  # no date: cannot be too old
     assert w.skipped["beyond_horizon"] == 2
+
+
+def test_a_link_on_a_page_is_current_whatever_its_urls_date() -> None:
+    w = walk(horizon=timedelta(days=30))
+    assert w.add_article("https://x.example/new/2025/06", "2025-06-30T23:59:59Z", current=True)
+    assert w.add_article("https://x.example/evergreen-guide/2022/12", "2022-12-31T23:59:59Z",
+                         current=True)
+    assert not w.add_article("https://x.example/listed/2022/12", "2022-12-31T23:59:59Z")
 
 
 def test_a_date_far_ahead_of_our_clock_does_not_move_the_horizon() -> None:
@@ -181,6 +189,45 @@ def test_a_sources_horizon_keeps_older_articles_out(
     result = crawl([source], tmp_db)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sorted(fetched_stories(site, nested)) == list(range(31))  # days 0 to 30
+
+
+def test_an_old_story_the_home_page_links_is_fetched_after_newer_ones(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    """The home page shows it now: the horizon is for what sitemaps and feeds list (real
+    case: wcxb-dev 4558, a 2022 guide linked beside a 2024 one)."""
+    nested = publish(site, 40, spacing=timedelta(days=1), home=5)
+    new, old = ("/news/ferry-returns-to-the-harbour/2025/06",
+                "/blog/health/ten-benefits-of-meditation-and-how-to-focus/2022/12")
+    site.set(new, article_html(Story(98, new, datetime(2025, 6, 30, tzinfo=UTC))))
+    site.set(old, article_html(Story(99, old, datetime(2022, 12, 1, tzinfo=UTC))))
+    home = site.pages["/"].body.decode().replace("<ul>", f"<ul><li><a href='{new}'>Ferry</a>")
+    site.set("/", home.replace("</ul>", f"<li><a href='{old}'>Meditation</a></li></ul>"))
+    result = crawl([source_for_url(site.url("/"))], tmp_db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert archived(tmp_db) == {site.url(p) for p in (new, old, *nested.by_path())}
+
+
+def test_a_sitemap_named_for_posts_lists_stories_whatever_their_urls(
+        site: Site, tmp_db: Path, crawl: Crawl) -> None:
+    """Yoast's post-sitemap.xml, Ghost's sitemap-posts.xml: the site says these are its
+    posts, so two-word slugs count; its page-sitemap.xml lists pages, which still need a
+    story's shape."""
+    posts, pages = ["/harbour-reopens/", "/ferry-returns/"], ["/our-team/", "/harbour-map/"]
+    for path in posts + pages:
+        site.set(path, article_html(Story(0, path, datetime(2025, 6, 30, tzinfo=UTC))))
+    site.set("/", "<html><body><h1>Harbour</h1></body></html>")
+    site.set("/robots.txt", f"User-agent: *\nSitemap: {site.url('/sitemap_index.xml')}\n",
+             headers={"Content-Type": "text/plain"})
+    entries = "".join(f"<sitemap><loc>{site.url(name)}</loc></sitemap>"
+                      for name in ("/post-sitemap.xml", "/page-sitemap.xml"))
+    site.set("/sitemap_index.xml", INDEX.format(ns=NS, body=entries), headers=XML)
+    for name, paths in (("/post-sitemap.xml", posts), ("/page-sitemap.xml", pages)):
+        body = "".join(f"<url><loc>{site.url(p)}</loc></url>" for p in paths)
+        site.set(name, URLSET.format(ns=NS, extra="", body=body), headers=XML)
+    result = crawl([source_for_url(site.url("/"))], tmp_db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert archived(tmp_db) == {site.url(p) for p in posts}
+    assert not set(pages) & set(site.paths())
 
 
 def test_section_links_from_the_menus_of_several_templates() -> None:
