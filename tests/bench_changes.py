@@ -3,6 +3,7 @@
 Run from the repository root (not collected by pytest)::
 
     .venv/bin/python tests/bench_changes.py [--passes N] [--articles M] [--seed S]
+        [--home K] [--no-feed-link]
 
 It builds a site of M articles spread over the five CMS markups of
 ``tests/sites/cms/`` (WordPress, Next.js CSS-in-JS, Ghost, windows-1251 tables,
@@ -23,6 +24,10 @@ found (share of the site's articles with a version 1), label accuracy per label
 (the edit's label present; ``stealth`` present exactly when the headline or body
 changed with no correction note and no new modified time), and wall time.
 Targets: precision >= 0.98, recall >= 0.98, articles found >= 0.98.
+
+Discovery is tested harder with ``--home K`` (the home page links only the last K
+articles; the feed at ``/feed.xml`` still lists them all) and ``--no-feed-link`` (the
+home page names no feed, so only a guess of ``/feed.xml`` finds the others).
 """
 
 from __future__ import annotations
@@ -172,11 +177,12 @@ def score_labels(tally: Tally, truth: Truth, labels: set[str]) -> None:
                             f"{', '.join(wrong)}, got {sorted(labels)}")
 
 
-def run(passes: int, count: int, seed: int, db: Path) -> Tally:
+def run(passes: int, count: int, seed: int, db: Path, home: int = 0,
+        feed_link: bool = True) -> Tally:
     rng = random.Random(seed)
     site, server = serve()
     articles = build_site(count, rng)
-    newsroom = cms.Newsroom(site, articles, seed)
+    newsroom = cms.Newsroom(site, articles, seed, home, feed_link)
     markups = {a.path: a.markup for a in articles}
     tally, last_id = Tally(), 0
     try:
@@ -237,10 +243,15 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=8)
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--home", type=int, default=0,
+                        help="the home page links only the last N articles (the feed, all)")
+    parser.add_argument("--no-feed-link", action="store_true",
+                        help="the home page names no feed (it is at /feed.xml all the same)")
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
-        tally = run(args.passes, args.articles, args.seed, Path(folder) / "bench.db")
+        tally = run(args.passes, args.articles, args.seed, Path(folder) / "bench.db",
+                    args.home, not args.no_feed_link)
         wall = time.monotonic() - started
         rerun = reextract_archive(Path(folder) / "bench.db")
     articles = Counter(cms.MARKUPS[(n - 1) % len(cms.MARKUPS)]

@@ -450,11 +450,13 @@ def reindent(page: str, rng: random.Random) -> str:
     return "\n".join(indent * rng.randint(0, 3) + line.lstrip() for line in page.splitlines())
 
 
-def home_page(noise: Noise, paths: list[tuple[str, str]]) -> str:
+def home_page(noise: Noise, paths: list[tuple[str, str]], feed_link: bool = True) -> str:
     links = "\n".join(f'<li><a href="{noise.tracked(p, "home")}">{html.escape(t)}</a></li>'
                       for p, t in paths)
-    return (f'<!doctype html><html><head><title>Velmar News Network</title><link rel="alternate" '
-            f'type="application/rss+xml" href="/feed.xml?v={noise.token(4)}"></head><body><nav>'
+    alternate = (f'<link rel="alternate" type="application/rss+xml" '
+                 f'href="/feed.xml?v={noise.token(4)}">' if feed_link else "")
+    return (f'<!doctype html><html><head><title>Velmar News Network</title>{alternate}'
+            '</head><body><nav>'
             '<a href="/category/news/">News</a> <a href="/about/">About</a></nav><h1>Latest</h1>'
             f'<ul>{links}</ul><p>Updated {noise.ago()}</p></body></html>')
 
@@ -485,11 +487,14 @@ class Server(Protocol):
 class Newsroom:
     """Publishes the articles to a server (the ``site`` fixture's ``Site``) pass after pass."""
 
-    def __init__(self, site: Server, articles: list[Article], seed: int = 0) -> None:
+    def __init__(self, site: Server, articles: list[Article], seed: int = 0,
+                 home: int = 0, feed_link: bool = True) -> None:
         self.site = site
         self.articles = {a.key: a for a in articles}
         self.seed = seed
         self.number = 0
+        self.home = home  # articles the home page links (0: all; the feed lists all)
+        self.feed_link = feed_link  # whether the home page names its feed
 
     def publish(self) -> None:
         """Every page again with new noise: the next pass sees this."""
@@ -498,7 +503,8 @@ class Newsroom:
         links = [(a.path, a.headline) for a in self.articles.values()]
         noise = Noise(self.number, random.Random(self.seed * 7919 + self.number),
                       site.url(""), tuple(links))
-        site.set("/", home_page(noise, links))
+        site.set("/", home_page(noise, links[-self.home:] if self.home else links,
+                                self.feed_link))
         site.set("/feed.xml", feed(noise, links), headers=RSS)
         site.set("/robots.txt", "User-agent: *\nDisallow: /wp-admin/\n")
         for article in self.articles.values():
