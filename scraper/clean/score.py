@@ -27,6 +27,7 @@ from scraper.clean.blocks import (
     story_chars,
     story_totals,
 )
+from scraper.clean.intro import with_intro
 from scraper.clean.meta import WORD_RE, Meta, ld_str, squash
 
 # Blocks that are both a paragraph and a candidate container: a <div> with its own text,
@@ -57,7 +58,8 @@ def locate(root: lxml.html.HtmlElement, meta: Meta) -> list[lxml.html.HtmlElemen
         if matched is not None:  # a short articleBody (a summary) matches the story's start
             return [spread(matched, root, scores)]
     top = spread(widen(top, scores), root, scores)
-    return in_body(root, with_kin(root, top, with_twins(root, with_siblings(top, scores), scores)))
+    chosen = with_kin(root, top, with_twins(root, with_siblings(top, scores), scores))
+    return in_body(root, with_intro(root, chosen))
 
 
 def in_body(root: lxml.html.HtmlElement,

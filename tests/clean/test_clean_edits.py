@@ -24,3 +24,15 @@ def test_paragraph_cut_from_the_shown_copy_of_a_story_held_twice() -> None:
     edited = body(html.replace(cut, "", 1), page.url)
     assert "Onya employs a five-step approach" not in edited
     assert "Onya is a digital marketing agency specializing in organic" in edited
+
+
+def test_typo_fixed_in_an_intro_apart_from_the_body() -> None:
+    """wcxb-dev/4531 has its headline and intro in an image-text widget and the catalogue
+    index in a text widget under class-less wrappers; the intro is the story's too."""
+    page = real_page("wcxb-dev", "4531")
+    html = page.html.decode("utf-8")
+    fixed = "to have a catalog sent to you"
+    assert html.count(fixed) == 1
+    assert fixed in body(html, page.url)
+    assert "to have a ctaalog sent to you" in body(html.replace(fixed, "to have a ctaalog sent "
+                                                                      "to you"), page.url)
