@@ -26,7 +26,13 @@ MAX_JSONLD_DEPTH = 8
 MAX_H1S = 8
 ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")  # escaped twice
 HEADING_BREAKS = frozenset({"br", "div", "p", "small"})
-H1_MIN_OVERLAP = 0.5  # word-set F1 between an <h1> and the page's title to call it the headline
+# Inside an <h1>, not its words: a date, a byline line, a heading of its own.
+HEADING_SKIPPED = frozenset({"time", "script", "style", "h2", "h3", "h4", "h5", "h6"})
+HEADING_SKIPPED_CLASS_RE = re.compile(r"\b(?:byline|posted-on|entry-date|author)\b", re.I)
+# An <h1> that is site chrome: in a menu or a page's margins, or the site's logo.
+CHROME_TAGS = frozenset({"nav", "footer", "aside", "button", "menu", "dialog"})
+CHROME_CLASS_RE = re.compile(r"logo|brand|site-?title|site-?name", re.I)
+LINK_TEXT_MAX_WORDS = 8  # a menu's or a list's link, whose text may name a section
 
 
 @dataclass
@@ -38,6 +44,10 @@ class Meta:
     title: str = ""
     h1: str = ""
     h1s: list[str] = field(default_factory=list)  # the first few <h1>s' texts
+    story_h1s: list[str] = field(default_factory=list)  # neither chrome nor a teaser card
+    site_h1s: list[str] = field(default_factory=list)  # a logo <h1>: the site's name
+    link_texts: frozenset[str] = frozenset()  # short links' texts, lower case
+    headings: frozenset[str] = frozenset()  # <h2>s' and <h3>s' texts, lower case
 
 
 def read_meta(root: lxml.html.HtmlElement) -> Meta:
@@ -50,26 +60,78 @@ def read_meta(root: lxml.html.HtmlElement) -> Meta:
             meta.tags[key] = content
     meta.ld = read_jsonld(root)
     title = root.find(".//title")
-    meta.title = squash(title.text_content()) if title is not None else ""
-    h1s = list(root.iter("h1"))
-    own = {_path(meta.tags.get("og:url", ""))} | {
-        _path(link.get("href") or "") for link in root.iter("link")
-        if (link.get("rel") or "").lower() == "canonical"}
-    h1s = [h for h in h1s if not is_teaser_heading(h, own - {""})] or h1s
-    meta.h1s = [text for text in (heading_text(h) for h in h1s) if text][:MAX_H1S]
-    meta.h1 = meta.h1s[0] if meta.h1s else ""
+    meta.title = unescape_twice(squash(title.text_content())) if title is not None else ""
+    read_h1s(root, meta)
     return meta
 
 
-def is_teaser_heading(el: lxml.html.HtmlElement, own: set[str]) -> bool:
+def read_h1s(root: lxml.html.HtmlElement, meta: Meta) -> None:
+    h1s = list(itertools.islice(root.iter("h1"), 4 * MAX_H1S))
+    own_urls = [meta.tags.get("og:url", ""), *(
+        link.get("href") or "" for link in root.iter("link")
+        if (link.get("rel") or "").lower() == "canonical")]
+    own = {_path(u) for u in own_urls} - {""}
+    hosts = {_host(u) for u in own_urls} - {""}
+    cards = [h for h in h1s if not is_teaser_heading(h, own, hosts)]
+    meta.h1s = [text for text in (heading_text(h) for h in cards or h1s) if text][:MAX_H1S]
+    meta.h1 = meta.h1s[0] if meta.h1s else ""
+    chrome = [h for h in cards if is_chrome_heading(h) or is_section_heading(h)]
+    meta.story_h1s = [t for t in (heading_text(h) for h in cards if h not in chrome) if t]
+    meta.site_h1s = [t for t in (heading_text(h) for h in h1s if is_logo(h)) if t]
+    meta.link_texts = frozenset(link_texts(root))
+    meta.headings = frozenset(squash(h.text_content()).lower() for h in root.iter("h2", "h3"))
+
+
+def link_texts(root: lxml.html.HtmlElement) -> Iterator[str]:
+    """The lower-case texts of short links outside <h1>s (menus name sections)."""
+    for a in root.iter("a"):
+        text = squash(a.text_content()).lower()
+        if 0 < len(text.split()) <= LINK_TEXT_MAX_WORDS and not any(
+                p.tag == "h1" for p in a.iterancestors()):
+            yield text
+
+
+def is_chrome_heading(el: lxml.html.HtmlElement) -> bool:
+    """An <h1> in a menu, a footer, an aside or a button, or the site's logo."""
+    return is_logo(el) or any(a.tag in CHROME_TAGS for a in el.iterancestors())
+
+
+def is_section_heading(el: lxml.html.HtmlElement) -> bool:
+    """An <h1> linked to its own anchor ("#what-is-an-slm"): a section of a story written in
+    Markdown, whose headline is elsewhere."""
+    return any((a.get("href") or "").startswith("#") and len(a.get("href") or "") > 1
+               for a in el.iter("a"))
+
+
+def is_logo(el: lxml.html.HtmlElement) -> bool:
+    """The site's name as an <h1>: a link to a home page, or classed as a logo."""
+    parent = el.getparent()
+    classes = " ".join(f"{x.get('class') or ''} {x.get('id') or ''}"
+                       for x in (el, parent) if x is not None)
+    return bool(CHROME_CLASS_RE.search(classes)) or any(
+        (href := (a.get("href") or "").strip())[:1] not in ("", "#", "?")
+        and _path(href) == "" for a in el.iter("a"))
+
+
+def is_teaser_heading(el: lxml.html.HtmlElement, own: set[str],
+                      hosts: frozenset[str] | set[str] = frozenset()) -> bool:
     """An <h1> that is all one link to another page (a card of another story; "related"
     lists rotate them), not the page's own headline (a permalink to itself: `own`, the
-    paths of its canonical URL, or rel=bookmark)."""
+    paths of its canonical URL, or rel=bookmark on the page's own `hosts`)."""
     text = squash(el.text_content())
     return bool(text) and any(
         (a.get("href") or "#")[:1] != "#" and squash(a.text_content()) == text
-        and "bookmark" not in (a.get("rel") or "") and _path(a.get("href") or "") not in own
+        and not ("bookmark" in (a.get("rel") or "") and (
+            not hosts or _host(a.get("href") or "") in {"", *hosts}))
+        and _path(a.get("href") or "") not in own
         for a in el.iter("a"))
+
+
+def _host(url: str) -> str:
+    try:
+        return re.sub(r"^www\d?\.", "", (urlsplit(url.strip()).hostname or "").lower())
+    except ValueError:
+        return ""
 
 
 def _path(url: str) -> str:
@@ -80,17 +142,38 @@ def _path(url: str) -> str:
 
 
 def heading_text(el: lxml.html.HtmlElement) -> str:
-    """A heading's text, with a space where a <br> or a block child breaks the line."""
+    """A heading's text, with a space where a <br> or a block child breaks the line, and
+    without a date, byline or sub-heading inside it ("Headline <h3>Posted on ...</h3>")."""
     parts = []
+    skipping: lxml.html.HtmlElement | None = None
     for event, node in etree.iterwalk(el, events=("start", "end")):
+        if skipping is not None:
+            if event == "end" and node is skipping:
+                skipping = None
+                parts.append(" " + (node.tail or ""))
+            continue
         if event == "start":
+            if node is not el and is_heading_extra(node):
+                skipping = node
+                continue
             if node.tag in HEADING_BREAKS:
                 parts.append(" ")
-            if node.text and node.tag not in ("script", "style"):
+            if node.text:
                 parts.append(node.text)
         elif node is not el and node.tail:
             parts.append(node.tail)
-    return squash("".join(parts))
+    text = unescape_twice(squash("".join(parts)))
+    return text or unescape_twice(squash(el.text_content()))
+
+
+def is_heading_extra(node: lxml.html.HtmlElement) -> bool:
+    return not isinstance(node.tag, str) or node.tag in HEADING_SKIPPED or bool(
+        HEADING_SKIPPED_CLASS_RE.search(node.get("class") or ""))
+
+
+def unescape_twice(text: str) -> str:
+    """Entities a page escaped twice ("&amp;#x26;" shows "&#x26;"), read as meant."""
+    return ENTITY_RE.sub(lambda m: html.unescape(m.group()), text)
 
 
 def read_jsonld(root: lxml.html.HtmlElement) -> dict[str, Any]:
@@ -149,72 +232,11 @@ def time_attr(root: lxml.html.HtmlElement) -> str:
     return ""
 
 
-def find_headline(meta: Meta, url: str) -> str:
-    """The <h1> that reads like the page's title (what readers see), else the title.
-
-    og:title and <title> are often an SEO variant of the story's <h1>; a site's or a
-    section's <h1> ("Stanford Online", "Our BLOG") shares few words with them (issue 9).
-    """
-    titled = first(meta.tags.get("og:title", ""), ld_str(meta.ld, "headline"), meta.title)
-    base = strip_site_name(titled, meta, url)
-    h1 = matching_h1(meta.h1s, base) or title_h1(meta, url)
-    if h1:
-        h1 = strip_site_name(h1, meta, url)
-        return base if h1.isupper() and h1.lower() == base.lower() else h1
-    return base or meta.h1
-
-
-def title_h1(meta: Meta, url: str) -> str:
-    """og:title may be a social-media variant or the site's name: the <h1> that <title>
-    vouches for, unless it is a piece of it ("Blog Name: Headline" and a "Blog Name" <h1>)."""
-    title = strip_site_name(meta.title, meta, url)
-    h1 = matching_h1(meta.h1s, title)
-    low, whole = h1.lower(), title.lower()
-    return "" if low != whole and (whole.startswith(low) or whole.endswith(low)) else h1
-
-
-def matching_h1(h1s: list[str], title: str) -> str:
-    words = set(WORD_RE.findall(title.lower()))
-    best, best_f1 = "", H1_MIN_OVERLAP
-    for h1 in h1s:
-        found = set(WORD_RE.findall(h1.lower()))
-        common = len(found & words)
-        f1 = 2 * common / (len(found) + len(words)) if common else 0.0
-        if f1 >= best_f1 and (f1 > best_f1 or not best):
-            best, best_f1 = h1, f1
-    return best
-
-
-def strip_site_name(title: str, meta: Meta, url: str) -> str:
-    """Drop " | Site" style suffixes (or prefixes) naming the site."""
-    site = meta.tags.get("og:site_name", "").lower()
-    host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "").split(".")[0].lower()
-    # The suffix shared by <title> and og:title is the site name, whatever it says.
-    other = meta.title.lower() if meta.title != title else ""
-    for sep in rules.TITLE_SEPARATORS:
-        head, _, tail = title.rpartition(sep)
-        if head and (is_site_name(tail, site, host) or
-                     (len(tail) < 40 and other.endswith(f"{sep}{tail}".lower()))):
-            return strip_site_name(head.strip(), meta, url)
-        tail, _, rest = title.partition(sep)
-        if rest and is_site_name(tail, site, host):
-            return rest.strip()
-    return title
-
-
-def is_site_name(part: str, site: str, host: str) -> bool:
-    part_l = part.strip().lower()
-    letters = re.sub(r"\W", "", part_l)
-    return bool(letters) and (
-        part_l == site or letters == host or letters == re.sub(r"\W", "", site)
-    )
-
-
 def find_byline(root: lxml.html.HtmlElement, meta: Meta) -> str:
     """JSON-LD or meta author, else a byline element's names, else a labelled line's."""
     names = ld_authors(meta.ld.get("author"))
     raw = ", ".join(names) if names else meta_value(meta, "author")
-    raw = ENTITY_RE.sub(lambda m: html.unescape(m.group()), raw)  # "Maria &amp; Katerina"
+    raw = unescape_twice(raw)  # "Maria &amp; Katerina"
     if not raw or raw.startswith("http"):
         return element_byline(root) or labelled_byline(root)
     raw = rules.BYLINE_DATE_RE.sub("", raw)
