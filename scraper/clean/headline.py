@@ -175,7 +175,8 @@ def lone_h1(meta: Meta, site: SiteNames, titles: list[str]) -> str:
 def tidy(h1: str, titles: list[str]) -> str:
     """The <h1> without a label or counter around the words a title gives ("Blog: X",
     "X (latimes.com) 87"), in the titles' letters where the <h1> has lost them (an
-    all-capitals or lower-case <h1>, "?" for a character its encoding lacked)."""
+    all-capitals or lower-case <h1>, "?" for a character its encoding lacked; an
+    all-capitals <h1> gives way to the title it matches)."""
     low = h1.lower()
     for text in sorted(titles, key=len, reverse=True):
         at = low.find(text.lower()) if len(text.split()) >= LONE_H1_MIN_WORDS else -1
@@ -189,6 +190,8 @@ def tidy(h1: str, titles: list[str]) -> str:
         if len(text) == len(h1) and all(
                 a == b or a in "?\ufffd" for a, b in zip(h1, text, strict=True)):
             return text
+    if h1.isupper():  # shouted in the markup: the title it matches, in its own letters
+        return next((text for text in titles if matching_h1([h1], text)), h1)
     return h1
 
 

@@ -50,6 +50,8 @@ CASES = [
      "Best Social Media Advertising Agencies in the U.S. in 2025 (Ranked & Reviewed)"),
     # Letters: lost case, UTF-8 read as Latin-1.
     ("wcxb-dev", "4043", "lower-case h1 ('history of coffee')", "History of coffee"),
+    ("wcxb-dev", "4475", "all-capitals h1 worded a little differently from og:title",
+     "Best Drip Coffee Maker 2026: Buying Tips From Coffee Pros"),
     ("wcxb-dev", "4656", "UTF-8 read as Latin-1 in every title",
      "A DIY Investor’s Guide to Retirement Calculators in 2025"),
     # <h1>s that are not the story's: the titles decide.
