@@ -15,6 +15,7 @@ from scraper.clean import rules as rules
 from scraper.clean.prune import CAMEL_RE, STYLE_CLASS_RE
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+SECTION_HEADINGS = ["h2", "h3", "h4", "h5", "h6"]
 HEADING_NAME_RE = re.compile(r"head(?:ing|line)|title", re.I)
 WORD_RE = re.compile(r"[^\W_]+")
 SLUG_MIN_WORDS, SLUG_MAX_EXTRA = 2, 2  # a slug may add a prefix ("h-", "toc-") or a number
@@ -43,9 +44,13 @@ def is_noise_tag(tag: Tag) -> bool:
         return is_noise_heading(classes, ident, tag.get_text(" "))
     if not is_noise_name(classes, ident):
         return False
+    untitled = tuple(HEADING_NAME_RE.sub("x", name) for name in classes)
+    # A part of a section heading named for being its title (<h2><a><span class="title">)
+    # is the heading's text.
+    if tag.find_parent(SECTION_HEADINGS) is not None:
+        return is_noise_name(untitled, HEADING_NAME_RE.sub("x", ident))
     # A wrapper named for the heading it holds ("title-flex" around an <h2>) is a heading.
-    return tag.find(HEADINGS) is None or is_noise_name(
-        tuple(HEADING_NAME_RE.sub("x", name) for name in classes), ident)
+    return tag.find(HEADINGS) is None or is_noise_name(untitled, ident)
 
 
 def is_noise_heading(classes: tuple[str, ...], ident: str, text: str) -> bool:
