@@ -136,8 +136,12 @@ def edit_remove(doc: Doc, rng: random.Random) -> str | None:
     chosen = rng.choice(paragraphs[1:])
     raws = list(doc.raws)
     text = normalize_text(doc.element_text(chosen))
-    for index in range(chosen.start, chosen.end + 1):
-        raws[index] = ""
+    # Every place the page shows it, like a text change: a CMS that prints the story twice
+    # (a shown and a hidden copy) prints both from the one story it stores.
+    for element in paragraphs:
+        if element is chosen or normalize_text(doc.element_text(element)) == text:
+            for index in range(element.start, element.end + 1):
+                raws[index] = ""
     for index, kind in enumerate(doc.kinds):  # the CMS drops it from JSON-LD too
         if kind == "raw" and "ld+json" in doc.raws[index - 1] and text in raws[index]:
             raws[index] = raws[index].replace(text, "")
