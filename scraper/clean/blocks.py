@@ -64,7 +64,7 @@ def story_blocks(el: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElem
         if block.tag != "p" and block.find(".//p") is not None:
             continue
         n = len(block.text_content())
-        if (n >= 80 and link_density(block) < rules.WIDEN_MAX_LINKS
+        if (n >= 80 and link_density(block, n) < rules.WIDEN_MAX_LINKS
                 and not is_teaser(block, cards)):
             yield block, n
 
@@ -150,8 +150,9 @@ def is_shown(el: lxml.html.HtmlElement) -> bool:
     return True
 
 
-def link_density(el: lxml.html.HtmlElement) -> float:
-    total = len(el.text_content())
+def link_density(el: lxml.html.HtmlElement, length: int | None = None) -> float:
+    """Share of the text in links; ``length``: len(el.text_content()), when known."""
+    total = len(el.text_content()) if length is None else length
     if not total:
         return 0.0
     linked = sum(len(a.text_content()) for a in el.iter("a"))

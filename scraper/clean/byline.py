@@ -15,7 +15,6 @@ from lxml import etree
 from scraper.clean import rules as rules
 
 BREAK = rules.BREAK
-SPACE_RE = re.compile(r"\s+")
 # Part of an author's page link, not a name ("All articles", "View profile").
 AUTHOR_LINK_XPATH = (
     ".//a[@rel='author'] | .//a[contains(@href, '/author/') or contains(@href, '/authors/')]"
@@ -49,7 +48,7 @@ LABEL_RE = _label_re()
 
 
 def squash(text: str) -> str:
-    return SPACE_RE.sub(" ", text).strip()
+    return " ".join(text.split())  # runs of white space as one space, stripped
 
 
 def unbreak(para: str) -> str:

@@ -23,6 +23,7 @@ META_DATE_RE = re.compile(
     r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4}\b)?)?",
     re.I,
 )
+DIGIT_RE = re.compile(r"\d")  # every match of META_DATE_RE holds one: the cheap test first
 META_WORDS_RE = re.compile(
     r"\b(?:(?:last\s+)?(?:updated|published|posted|modified|written|reviewed)|on behalf of|"
     r"by|on|at|in|read|reading|time|\d+\s*min(?:s|utes?)?|aktualisiert|veröffentlicht|von|"
@@ -63,7 +64,8 @@ def is_meta_line(raw: str) -> bool:
     """A short line holding a date or a clock time, all of whose other parts are labels,
     names or a read time, with no sentence in it."""
     line = raw.replace(rules.BREAK, " | ")
-    if len(line.split()) > META_LINE_MAX_WORDS or not META_DATE_RE.search(line):
+    if len(line.split()) > META_LINE_MAX_WORDS or not DIGIT_RE.search(line) or (
+            not META_DATE_RE.search(line)):
         return False
     parts = [p.strip() for p in rules.SEGMENT_SPLIT_RE.split(line) if p.strip(" ,")]
     if not parts or not all(is_meta_part(p) for p in parts):

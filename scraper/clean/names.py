@@ -13,6 +13,7 @@ from bs4 import Tag
 
 from scraper.clean import rules as rules
 from scraper.clean.prune import CAMEL_RE, STYLE_CLASS_RE
+from scraper.clean.soup import has_tag
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SECTION_HEADINGS = ["h2", "h3", "h4", "h5", "h6"]
@@ -47,10 +48,10 @@ def is_noise_tag(tag: Tag) -> bool:
     untitled = tuple(HEADING_NAME_RE.sub("x", name) for name in classes)
     # A part of a section heading named for being its title (<h2><a><span class="title">)
     # is the heading's text.
-    if tag.find_parent(SECTION_HEADINGS) is not None:
+    if any(parent.name in SECTION_HEADINGS for parent in tag.parents):
         return is_noise_name(untitled, HEADING_NAME_RE.sub("x", ident))
     # A wrapper named for the heading it holds ("title-flex" around an <h2>) is a heading.
-    return tag.find(HEADINGS) is None or is_noise_name(untitled, ident)
+    return not has_tag(tag, HEADINGS) or is_noise_name(untitled, ident)
 
 
 def is_noise_heading(classes: tuple[str, ...], ident: str, text: str) -> bool:

@@ -318,13 +318,15 @@ def is_link_block(tag: Tag, lengths: dict[int, Linked]) -> bool:
     if not found.text:
         return False
     share = LINK_LIST_MIN_SHARE if tag.name in ("ul", "ol") else LINK_BLOCK_MIN_SHARE
+    if found.links / found.text <= share or (tag.name == "p" and found.text >= 300):
+        return False  # measured first: the tree walks below are for link blocks only
     if tag.name == "div" and any(h.find("a") is not None or h.find_parent("a") is not None
                                  for h in tag.find_all(CARD_HEADINGS)):
         return False  # a section's head: its title linked to the item, and what it links
     if tag.name == "p" and tag.parent is not None and tag.parent.name == "li" and len(
             tag.parent.find_all(True, recursive=False)) == 1:
         return False  # the whole of a list item ("<li><p><a>Great service</a></p></li>")
-    return found.links / found.text > share and (tag.name != "p" or found.text < 300)
+    return True
 
 
 def soup_paragraphs(soup: BeautifulSoup) -> list[str]:
@@ -389,7 +391,7 @@ def is_volatile_line(raw: str) -> bool:
     para = unbreak(raw)
     if len(para.split()) > rules.SHORT_LINE_MAX_WORDS:
         return False
-    if rules.VOLATILE_RE.search(para):
+    if rules.VOLATILE_HINT_RE.search(para) and rules.VOLATILE_RE.search(para):
         return True
     parts = [p for p in rules.SEGMENT_SPLIT_RE.split(raw.replace(BREAK, " | ")) if p.strip()]
     return bool(parts) and all(rules.SEGMENT_RE.fullmatch(p.strip()) or is_weather(p.strip())

@@ -283,10 +283,12 @@ def score_elements(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, f
     return scores
 
 
+TAG_POINTS = {"article": 10, "main": 5, "div": 5, "section": 3, "pre": 3, "td": 3,
+              "blockquote": 3, "ul": -3, "ol": -3, "li": -3, "form": -3}
+
+
 def initial_score(el: lxml.html.HtmlElement) -> float:
-    tag_points = {"article": 10, "main": 5, "div": 5, "section": 3, "pre": 3, "td": 3,
-                  "blockquote": 3, "ul": -3, "ol": -3, "li": -3, "form": -3}
-    return tag_points.get(str(el.tag), 0) + class_weight(el)
+    return TAG_POINTS.get(str(el.tag), 0) + class_weight(el)
 
 
 def class_weight(el: lxml.html.HtmlElement) -> float:

@@ -6,8 +6,9 @@ ancestor (issue 10).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -31,6 +32,24 @@ def first_tag(soup: Tag, name: str) -> Tag | None:
     """``soup.find(name)`` without bs4's filter machinery."""
     return next((node for node in soup.descendants
                  if isinstance(node, Tag) and node.name == name), None)
+
+
+def has_tag(soup: Tag, names: Collection[str]) -> bool:
+    """``soup.find(names) is not None`` without bs4's filter machinery."""
+    return any(isinstance(node, Tag) and node.name in names for node in soup.descendants)
+
+
+def previous_tag(tag: Tag) -> Tag | None:
+    """``tag.find_previous_sibling()``: the nearest element before it in its parent."""
+    return next((node for node in tag.previous_siblings if isinstance(node, Tag)), None)
+
+
+def namesakes(tag: Tag) -> Iterator[Tag]:
+    """``(*tag.find_next_siblings(tag.name), *tag.find_previous_siblings(tag.name))``,
+    lazily: the siblings of its name after it, then those before it, nearest first."""
+    for node in itertools.chain(tag.next_siblings, tag.previous_siblings):
+        if isinstance(node, Tag) and node.name == tag.name:
+            yield node
 
 
 def block_text(soup: BeautifulSoup) -> str:

@@ -15,7 +15,7 @@ from bs4.element import NavigableString
 
 from scraper.clean import rules as rules
 from scraper.clean.hashes import stable_names
-from scraper.clean.soup import all_tags
+from scraper.clean.soup import all_tags, namesakes, previous_tag
 
 # A noise-named block that is one of a run of same-kind siblings made of running text
 # is story: its text holds this share in paragraphs of 80+ characters.
@@ -55,9 +55,7 @@ def is_story_block(tag: Tag, shares: dict[int, float] | None = None) -> bool:
         return False
     mine = kind(tag)
     return any(prose_share(sibling, shares) >= STORY_BLOCK_MIN_PROSE
-               for sibling in (*tag.find_next_siblings(tag.name),
-                               *tag.find_previous_siblings(tag.name))
-               if isinstance(sibling, Tag) and kind(sibling) == mine)
+               for sibling in namesakes(tag) if kind(sibling) == mine)
 
 
 def is_titled_prose(tag: Tag, shares: dict[int, float]) -> bool:
@@ -90,16 +88,13 @@ def has_sibling_kind(tag: Tag) -> bool:
     """A sibling of the same kind; for a block alone in a wrapper without a class (one per
     card), a sibling wrapper alone holding one of the same kind."""
     mine = kind(tag)
-    for sibling in (*tag.find_next_siblings(tag.name), *tag.find_previous_siblings(tag.name)):
-        if isinstance(sibling, Tag) and kind(sibling) == mine:
-            return True
+    if any(kind(sibling) == mine for sibling in namesakes(tag)):
+        return True
     wrapper = tag.parent
     if wrapper is None or wrapper.get("class") or only_child(wrapper) is not tag:
         return False
-    others = (*wrapper.find_next_siblings(wrapper.name),
-              *wrapper.find_previous_siblings(wrapper.name))
     return any(not other.get("class") and (inner := only_child(other)) is not None
-               and kind(inner) == mine for other in others)
+               and kind(inner) == mine for other in namesakes(wrapper))
 
 
 def only_child(tag: Tag) -> Tag | None:
@@ -154,8 +149,8 @@ def sibling_repeats(soup: Tag) -> frozenset[str]:
     twice (a desktop and a mobile copy) repeats whole blocks, not sibling paragraphs, and
     is kept once (page.keep_paragraphs)."""
     found = set()
-    for para in soup.find_all("p"):
-        before = para.find_previous_sibling()
+    for para in [tag for tag in all_tags(soup) if tag.name == "p"]:
+        before = previous_tag(para)
         if isinstance(before, Tag) and before.name == "p":
             text = " ".join(para.get_text().split())
             if text and text == " ".join(before.get_text().split()):
