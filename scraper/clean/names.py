@@ -17,6 +17,7 @@ from scraper.clean.soup import has_tag
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SECTION_HEADINGS = ["h2", "h3", "h4", "h5", "h6"]
+CODE_TAGS = ["pre", "code"]
 HEADING_NAME_RE = re.compile(r"head(?:ing|line)|title", re.I)
 WORD_RE = re.compile(r"[^\W_]+")
 SLUG_MIN_WORDS, SLUG_MAX_EXTRA = 2, 2  # a slug may add a prefix ("h-", "toc-") or a number
@@ -45,6 +46,8 @@ def is_noise_tag(tag: Tag) -> bool:
         return is_noise_heading(classes, ident, tag.get_text(" "))
     if not is_noise_name(classes, ident):
         return False
+    if tag.find_parent(CODE_TAGS) is not None:
+        return False  # a syntax highlighter's token names ("hljs-comment"), not furniture
     untitled = tuple(HEADING_NAME_RE.sub("x", name) for name in classes)
     # A part of a section heading named for being its title (<h2><a><span class="title">)
     # is the heading's text.

@@ -160,8 +160,8 @@ def drop_unlikely(root: lxml.html.HtmlElement) -> None:
         if not is_unlikely(names) and not is_hidden(el):
             continue
         names = CAMEL_RE.sub("-", names)
-        if is_prose_header(el, names):
-            continue
+        if is_prose_header(el, names) or any(a.tag in ("pre", "code") for a in el.iterancestors()):
+            continue  # ... nor a syntax highlighter's token ("hljs-comment") in a code block
         if (len(el.text_content()) < limit and story.get(el, 0) < least) or (
                 rules.COMMENTS_RE.search(names) and not el.xpath(rules.STORY_MARK_XPATH)):
             el.drop_tree()
