@@ -20,7 +20,6 @@ from lxml import etree
 from scraper.clean import rules as rules
 from scraper.clean.byline import element_byline, labelled_byline
 
-SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w+")
 MAX_JSONLD_DEPTH = 8
 MAX_H1S = 8
@@ -86,8 +85,8 @@ def link_texts(root: lxml.html.HtmlElement) -> Iterator[str]:
     """The lower-case texts of short links outside <h1>s (menus name sections)."""
     for a in root.iter("a"):
         text = squash(a.text_content()).lower()
-        if 0 < len(text.split()) <= LINK_TEXT_MAX_WORDS and not any(
-                p.tag == "h1" for p in a.iterancestors()):
+        if 0 < len(text.split()) <= LINK_TEXT_MAX_WORDS and next(
+                a.iterancestors("h1"), None) is None:
             yield text
 
 
@@ -329,7 +328,7 @@ def has_words(text: str, count: int) -> bool:
 
 
 def squash(text: str) -> str:
-    return SPACE_RE.sub(" ", text).strip()
+    return " ".join(text.split())  # runs of white space as one space, stripped
 
 
 def first(*values: str) -> str:
