@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python tests/bench_extraction.py ../shared/datasets/article-extraction
     .venv/bin/python tests/bench_extraction.py ../shared/datasets/wcxb-dev
     .venv/bin/python tests/bench_extraction.py DATASET --only stet --worst 10
+    .venv/bin/python tests/bench_extraction.py DATASET --profile 25  # Stet's hot spots
 
 Either shared set works (both have ``ground-truth.json`` with ``articleBody`` and
 ``url``; WCXB also has ``headline``). Tune on ``wcxb-dev`` only: WCXB's test split
@@ -24,10 +25,12 @@ by pytest (the file name does not start with ``test_``).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gzip
 import importlib
 import importlib.util
 import json
+import pstats
 import re
 import statistics
 import sys
@@ -268,15 +271,38 @@ def print_worst(name: str, result: Result, pages: list[Page], n: int) -> None:
         print(f"- headline {page.key[:12]}: {out.headline!r} (truth {page.headline!r})")
 
 
+def print_table(results: dict[str, Result], pages: list[Page]) -> None:
+    print("| extractor | F1 | precision | recall | headline exact | empty | pages/s |")
+    print("|---|---|---|---|---|---|---|")
+    for name, result in results.items():
+        f1, p, r = metrics(result.rows)
+        print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {headline_score(pages, result.outputs)}"
+              f" | {empty(result.outputs)} | {result.speed:.1f} |", flush=True)
+
+
+def profile_stet(pages: list[Page], top: int) -> None:
+    """Where Stet's time goes: cProfile over clean_page on every page, its ``top``
+    functions by own time (cProfile slows Python code more than C: proportions only)."""
+    run_stet(pages[0].html, pages[0].url)  # imports and caches
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [run_stet(page.html, page.url) for page in pages])
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(top)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--only", action="append", choices=sorted(EXTRACTORS))
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages")
     parser.add_argument("--rounds", type=int, default=1, help="timing rounds (default 1)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile Stet alone: its N costliest functions, no scores")
     args = parser.parse_args(argv)
     pages = load(args.dataset)
     print(f"{args.dataset.name}: {len(pages)} pages\n")
+    if args.profile:
+        profile_stet(pages, args.profile)
+        return 0
     notes, chosen = [], {}
     for name in args.only or DEFAULT:
         extract, module = EXTRACTORS[name]
@@ -285,12 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             notes.append(f"{name}: skipped, `{module}` not installed (pip install -e '.[bench]')")
     results = bench(chosen, pages, args.rounds)
-    print("| extractor | F1 | precision | recall | headline exact | empty | pages/s |")
-    print("|---|---|---|---|---|---|---|")
-    for name, result in results.items():
-        f1, p, r = metrics(result.rows)
-        print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {headline_score(pages, result.outputs)}"
-              f" | {empty(result.outputs)} | {result.speed:.1f} |", flush=True)
+    print_table(results, pages)
     for note in notes:
         print(f"\nNote: {note}")
     for name, result in results.items() if args.worst else []:
