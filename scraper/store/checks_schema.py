@@ -1,7 +1,8 @@
 """SQL of the compact fetches (issue 10): the `fetches` view over `checks`, its
 triggers, outcome codes, and the view's time as an index expression.
 
-Read by migrations m031 and m033 (which must not change) and by checks.py.
+Migration m031 (registered in order by migrations.py) lives here; read by m033 and by
+checks.py. None of it may change.
 """
 
 from __future__ import annotations
@@ -69,3 +70,46 @@ def run_script(db: Database, script: str) -> None:
     for statement in script.split("\nend;"):
         if statement.strip():
             db.execute(statement + "\nend;")
+
+
+def m031_compact_fetches(db: Database) -> None:
+    """`fetches` becomes a view over `checks` (issue 10): a recheck costs ~60 bytes, not ~290.
+
+    A check keeps its time as seconds since 1970, its outcome and source as small
+    integers, and no URL when it is its article's (the view takes the article's;
+    triggers pin a check's URL before the article's changes). Every row moves over
+    with its id; inserts, updates and deletes on the view still work (triggers).
+    """
+    db.execute("create table check_sources (id integer primary key, name text not null unique)")
+    db.execute("create table checks (id integer primary key, article_id integer "
+               "references articles(id), url text, at integer, status integer, "
+               "outcome integer not null, error text, source integer "
+               "references check_sources(id), version integer)")
+    db.execute("insert into check_sources (name) select distinct source from fetches "
+               "where source is not null order by source")
+    db.execute(f"""insert into checks (id, article_id, url, at, status, outcome, error, source,
+                   version)
+        select f.id, f.article_id, case when f.url = a.url then null else f.url end,
+          cast(strftime('%s', f.fetched_at) as integer), f.status,
+          case f.outcome {OUTCOME_CODE} else 5 end, f.error, s.id, f.version
+        from fetches f left join articles a on a.id = f.article_id
+        left join check_sources s on s.name = f.source order by f.id""")
+    db.execute("drop table fetches")
+    db.execute("create index idx_checks_article on checks (article_id)")
+    db.execute("create index idx_checks_source_at on checks (source, at)")
+    db.execute("create index idx_checks_non_articles on checks (source, url) "
+               "where article_id is null and outcome = 6")
+    db.create_view("fetches", FETCHES_VIEW)
+    run_script(db, FETCHES_TRIGGERS)
+
+
+DESCRIPTIONS = {
+    "checks": (
+        "The compact storage of every fetch (read it through the fetches view): time in "
+        "seconds since 1970, outcome and source as small integers, the URL only where it is "
+        "not the article's."),
+    "check_sources": "The sources named in checks and sightings, each once.",
+    "fetches": (
+        "One row per attempt to fetch a page, with its outcome: new, changed, unchanged, "
+        "not_modified, gone, error or skipped (a view over checks)."),
+}

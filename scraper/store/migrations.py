@@ -9,14 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from scraper.store import discovery_schema, migrations_learning, passes_schema
-from scraper.store.checks_schema import (
-    FETCHED_AT,
-    FETCHES_TRIGGERS,
-    FETCHES_VIEW,
-    OUTCOME_CODE,
-    run_script,
-)
+from scraper.store import checks_schema, discovery_schema, migrations_learning, passes_schema
+from scraper.store.checks_schema import FETCHED_AT
 from scraper.store.migrations_learning import DESCRIPTIONS as LEARNING_DESCRIPTIONS
 from scraper.store.migrations_learning import m010_site_learning, m070_compact_sightings
 from scraper.store.search_schema import compact_search_index
@@ -232,50 +226,14 @@ def m030_compact_raw_pages(db: Database) -> None:
     db.table("raw_pages").add_column("base", str)
 
 
-@migrations()
-def m031_compact_fetches(db: Database) -> None:
-    """`fetches` becomes a view over `checks` (issue 10): a recheck costs ~60 bytes, not ~290.
-
-    A check keeps its time as seconds since 1970, its outcome and source as small
-    integers, and no URL when it is its article's (the view takes the article's;
-    triggers pin a check's URL before the article's changes). Every row moves over
-    with its id; inserts, updates and deletes on the view still work (triggers).
-    """
-    db.execute("create table check_sources (id integer primary key, name text not null unique)")
-    db.execute("create table checks (id integer primary key, article_id integer "
-               "references articles(id), url text, at integer, status integer, "
-               "outcome integer not null, error text, source integer "
-               "references check_sources(id), version integer)")
-    db.execute("insert into check_sources (name) select distinct source from fetches "
-               "where source is not null order by source")
-    db.execute(f"""insert into checks (id, article_id, url, at, status, outcome, error, source,
-                   version)
-        select f.id, f.article_id, case when f.url = a.url then null else f.url end,
-          cast(strftime('%s', f.fetched_at) as integer), f.status,
-          case f.outcome {OUTCOME_CODE} else 5 end, f.error, s.id, f.version
-        from fetches f left join articles a on a.id = f.article_id
-        left join check_sources s on s.name = f.source order by f.id""")
-    db.execute("drop table fetches")
-    db.execute("create index idx_checks_article on checks (article_id)")
-    db.execute("create index idx_checks_source_at on checks (source, at)")
-    db.execute("create index idx_checks_non_articles on checks (source, url) "
-               "where article_id is null and outcome = 6")
-    db.create_view("fetches", FETCHES_VIEW)
-    run_script(db, FETCHES_TRIGGERS)
+migrations()(checks_schema.m031_compact_fetches)  # the compact fetches: checks_schema.py
 
 
 DESCRIPTIONS["raw_dicts"] = (
     "Per source and template, the zstandard dictionaries raw pages are compressed with: a "
     "page of the source with that template, made anew every few hundred pages; never "
     "removed.")
-DESCRIPTIONS["checks"] = (
-    "The compact storage of every fetch (read it through the fetches view): time in seconds "
-    "since 1970, outcome and source as small integers, the URL only where it is not the "
-    "article's.")
-DESCRIPTIONS["check_sources"] = "The sources named in checks and sightings, each once."
-DESCRIPTIONS["fetches"] = (
-    "One row per attempt to fetch a page, with its outcome: new, changed, unchanged, "
-    "not_modified, gone, error or skipped (a view over checks).")
+DESCRIPTIONS.update(checks_schema.DESCRIPTIONS)
 DESCRIPTIONS["raw_pages"] = (
     "The HTML of every page that produced a version, deduplicated by SHA-256 and compressed "
     "with zstandard against its source's dictionary (raw_dicts) or, for an edit, against "
