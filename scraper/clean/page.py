@@ -64,7 +64,7 @@ from scraper.clean.tables import (
 )
 from scraper.model import CleanPage, Selectors
 
-CLEANER_VERSION = "22"
+CLEANER_VERSION = "23"
 TEMPLATE_MIN_WORDS = 150  # a body this long was found with confidence: its container counts
 logger = logging.getLogger(__name__)
 

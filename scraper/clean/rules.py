@@ -275,8 +275,7 @@ VOLATILE_RE = re.compile(
     rf"(?:^|\s)(?:updated|aktualisiert|mis à jour|обновлено|оновлено)\s*:?\s*{_AGO_I18N}",
     re.I,
 )
-# Every match of VOLATILE_RE holds a digit, "ago" or "just now": the cheap test first.
-VOLATILE_HINT_RE = re.compile(r"\d|ago|just now", re.I)
+VOLATILE_HINT_RE = re.compile(r"\d|ago|just now", re.I)  # in every VOLATILE_RE match: cheap
 # A line whose every part is one of these is a dateline or a tool line.
 SEGMENT_RE = re.compile(
     rf"(?:{_COUNTER}|(?:views?|comments?|shares?)\s*:?\s*[\d,.]+[kKmM]?|"
