@@ -24,6 +24,10 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_SPACES = bytes(32 if CONTROL_RE.match(chr(byte)) else byte for byte in range(256))
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
+# HTML white space other than a lone space (form feeds are spaces by now: CONTROL_SPACES),
+# and the elements whose white space is kept: preformatted text, code, scripts and styles.
+SPACE_RUN_RE = re.compile(r"[ \t\n]{2,}|[\t\n]")  # \r is \n once parsed
+SPACED_TAGS = ("pre", "textarea", "code", "script", "style")
 # A class name that says how a part is styled ("kt-pane-header-alignment-left",
 # "icon-style-basic", Tailwind's "overflow-hidden", "kt-accodion-icon-side-right") does not
 # say what the block is.
@@ -62,7 +66,29 @@ def parse(text: str) -> lxml.html.HtmlElement | None:
         root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError):
         return None
-    return root if isinstance(root, lxml.html.HtmlElement) else None
+    if not isinstance(root, lxml.html.HtmlElement):
+        return None
+    collapse_space(root)
+    return root
+
+
+def collapse_space(root: lxml.html.HtmlElement) -> None:
+    """Runs of white space in text become one space, except inside SPACED_TAGS, so that
+    every later length, density and score reads the same on a page whose markup only
+    reflowed its white space (newlines between tags, lines rewrapped; issue 9)."""
+    spaced = {node for el in root.iter(*SPACED_TAGS) for node in el.iter()}
+    for el in root.iter():  # plain `in` tests first: most texts need no change
+        text = el.text
+        if text and ("\n" in text or "  " in text or "\t" in text) and el not in spaced:
+            el.text = squash_space(text)
+        text = el.tail
+        if text and ("\n" in text or "  " in text or "\t" in text) and (
+                not spaced or el.getparent() not in spaced):
+            el.tail = squash_space(text)
+
+
+def squash_space(text: str) -> str:
+    return SPACE_RUN_RE.sub(" ", text) if text.strip(" \t\n") else " "
 
 
 def strip_tags(root: lxml.html.HtmlElement, tags: Iterable[str]) -> None:

@@ -121,8 +121,8 @@ COMMENTS_RE = re.compile(
     re.I,
 )
 STORY_MARK_XPATH = "descendant::h1 | descendant::*[@itemprop='articleBody']"
-# Hidden before scoring when mostly links: a hidden menu is never the page's story.
-HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|u-hidden)(?:$|\s)")
+HIDDEN_CLASS_RE = re.compile(  # hidden (Webflow, Tailwind too); mostly links: never the story
+    r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|u-hidden|(?:w-condition-)?invisible)(?:$|\s)")
 HIDDEN_MIN_LINKS = 0.5
 TWIN_MIN_SHARE = 0.3  # same-class blocks scoring this share of the winner join it
 OK_MAYBE_RE = re.compile(r"and|article|body|column|main|shadow|content|story|entry", re.I)
