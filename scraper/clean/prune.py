@@ -28,6 +28,7 @@ END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.I)
 # and the elements whose white space is kept: preformatted text, code, scripts and styles.
 SPACE_RUN_RE = re.compile(r"[ \t\n]{2,}|[\t\n]")  # \r is \n once parsed
 SPACED_TAGS = ("pre", "textarea", "code", "script", "style")
+NOT_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A class name that says how a part is styled ("kt-pane-header-alignment-left",
 # "icon-style-basic", Tailwind's "overflow-hidden", "kt-accodion-icon-side-right") does not
 # say what the block is.
@@ -88,7 +89,10 @@ def collapse_space(root: lxml.html.HtmlElement) -> None:
 
 
 def squash_space(text: str) -> str:
-    return SPACE_RUN_RE.sub(" ", text) if text.strip(" \t\n") else " "
+    """The text with its white space squashed, and what lxml refuses to store back as a
+    space ("Today&#1;s" parses to a control character that no text may be set to)."""
+    squashed = SPACE_RUN_RE.sub(" ", text) if text.strip(" \t\n") else " "
+    return squashed if squashed.isprintable() else NOT_XML_RE.sub(" ", squashed)
 
 
 def strip_tags(root: lxml.html.HtmlElement, tags: Iterable[str]) -> None:

@@ -73,3 +73,11 @@ def test_white_space_runs_are_one_space_except_in_preformatted_text() -> None:
     assert pre is not None
     assert pre.text == "keep\n  this"
     assert pre.tail == " "
+
+
+def test_a_control_character_reference_beside_white_space_keeps_the_story() -> None:
+    story = " ".join(["The council voted on the new budget after a long debate."] * 6)
+    html = f"<html><body><article><p>Today&#1;s   news:\n {story}</p></article></body></html>"
+    page = clean_page(html, "https://example.com/news/budget")
+    assert page.blocked == ""
+    assert "The council voted on the new budget" in page.body
