@@ -153,7 +153,7 @@ class ArticlesSpider(Spider):
 
     def on_idle(self) -> None:
         """Nothing in flight, yet a walk waits on a request that never came back: free it."""
-        requests = []
+        requests: list[Request] = []
         for name, walk in self.walks.items():
             walk.forget_in_flight()
             requests.extend(self.release(self.sources[name]))

@@ -36,9 +36,11 @@ class Failed:
     text: str
 
 
-def failure_of(error: BaseException, max_size: int) -> Failed:
+def failure_of(error: BaseException | None, max_size: int) -> Failed:
     """How a request failed: a robots.txt or safety skip, an HTTP error, an oversized
     body (max_size: DOWNLOAD_MAXSIZE), or another error, described in one line."""
+    if error is None:  # a Failure always carries one; its type says it may not
+        return Failed("error", None, "request failed")
     if isinstance(error, HttpError):
         return Failed("error", error.response.status, http_error_text(error.response))
     if isinstance(error, IgnoreRequest):
