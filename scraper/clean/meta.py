@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from scraper.clean import rules as rules
-from scraper.clean.byline import element_byline, labelled_byline
+from scraper.clean.byline import element_byline, labelled_byline, squash
 
 WORD_RE = re.compile(r"\w+")
 MAX_JSONLD_DEPTH = 8
@@ -325,10 +325,6 @@ def find_blocked(text: str, meta: Meta, body: str) -> str:
 def has_words(text: str, count: int) -> bool:
     """len(WORD_RE.findall(text)) >= count, reading no further than needed."""
     return sum(1 for _ in itertools.islice(WORD_RE.finditer(text), count)) >= count
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())  # runs of white space as one space, stripped
 
 
 def first(*values: str) -> str:

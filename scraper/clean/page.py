@@ -21,7 +21,7 @@ from lxml import etree
 
 from scraper.clean import rules as rules
 from scraper.clean import template as template
-from scraper.clean.byline import drop_author_tail, is_byline_line, take_byline, unbreak
+from scraper.clean.byline import drop_author_tail, is_byline_line, squash, take_byline, unbreak
 from scraper.clean.headline import find_headline, strip_site_name
 from scraper.clean.leadin import lead_in_lists
 from scraper.clean.lines import is_call_to_action, is_meta_line, split_breaks
@@ -37,7 +37,6 @@ from scraper.clean.meta import (
     ld_str,
     meta_value,
     read_meta,
-    squash,
     time_attr,
 )
 from scraper.clean.names import is_noise_tag

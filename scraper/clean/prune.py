@@ -16,8 +16,8 @@ from lxml import etree
 
 from scraper.clean import rules as rules
 from scraper.clean.blocks import link_density, story_blocks, story_chars, story_totals
+from scraper.clean.byline import squash
 from scraper.clean.encoding import decode_html
-from scraper.clean.meta import squash
 
 logger = logging.getLogger(__name__)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

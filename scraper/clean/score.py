@@ -27,8 +27,9 @@ from scraper.clean.blocks import (
     story_chars,
     story_totals,
 )
+from scraper.clean.byline import squash
 from scraper.clean.intro import with_intro
-from scraper.clean.meta import WORD_RE, Meta, ld_str, squash
+from scraper.clean.meta import WORD_RE, Meta, ld_str
 
 # Blocks that are both a paragraph and a candidate container: a <div> with its own text,
 # and an old layout's table cell holding the story's lines (issue 9, class 2).
